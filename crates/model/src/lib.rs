@@ -1,0 +1,4 @@
+//! Shotline's domain model, pure Rust: the project/timeline types and their reducers,
+//! workflow import, node mapping, preflight and prompt building.
+
+pub mod server_url;
