@@ -1,1 +1,58 @@
-fn main() {}
+//! `cargo xtask serve | test | dist`: everything a fresh machine needs to run, test and
+//! ship Shotline, installed idempotently with pinned versions.
+
+mod browser;
+mod comfy_probe;
+mod dist;
+mod ports;
+mod serve;
+mod step;
+mod test;
+mod tools;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Set up, run, test and ship Shotline", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Install what is missing, start ComfyUI's simulator when no ComfyUI answers, and run
+    /// the app with `trunk serve` at http://127.0.0.1:PORT.
+    Serve(serve::ServeArgs),
+    /// Run every test tier: native, wasm-bindgen-test in headless Chromium, end to end.
+    Test(test::TestArgs),
+    /// Release build into dist/ for static hosting, with compressed sizes.
+    Dist(dist::DistArgs),
+}
+
+fn main() -> ExitCode {
+    // clap prints usage and exits with code 2 on an unknown subcommand or flag.
+    let cli = Cli::parse();
+    let root = workspace_root();
+    let result = match cli.command {
+        Command::Serve(args) => serve::run(&root, args),
+        Command::Test(args) => test::run(&root, args),
+        Command::Dist(args) => dist::run(&root, args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("\nerror: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root: xtask lives one level below it.
+fn workspace_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().map(PathBuf::from).unwrap_or(manifest_dir)
+}

@@ -1,1 +1,21 @@
-//! Harness for the end-to-end tests.
+//! Harness for the end-to-end tests: the release build of the app served from a static
+//! server, comfy-sim processes, and headless Chromium driven through ChromeDriver.
+//! `cargo xtask test` builds everything and passes the paths in environment variables.
+
+mod browser;
+mod sim;
+mod site;
+
+pub use browser::Browser;
+pub use sim::Sim;
+pub use site::StaticSite;
+
+use std::path::PathBuf;
+
+/// A path handed over by `cargo xtask test`; these tests mean nothing without it.
+pub fn env_path(name: &str) -> PathBuf {
+    match std::env::var_os(name) {
+        Some(value) => PathBuf::from(value),
+        None => panic!("{name} is unset: run the end-to-end tests with `cargo xtask test --tier e2e`"),
+    }
+}

@@ -1,4 +1,6 @@
 //! Shotline's domain model, pure Rust: the project/timeline types and their reducers,
 //! workflow import, node mapping, preflight and prompt building.
 
+pub mod project;
 pub mod server_url;
+pub mod workflow;

@@ -1,37 +1,15 @@
 //! The wire types read what a real ComfyUI 0.3.64 sent (fixtures/comfyui/traces).
 
-use serde_json::Value;
-use shotline_protocol::{ServerMessage, SystemStats};
+mod support;
 
-fn trace(name: &str) -> Value {
-    let path = format!(
-        "{}/../../fixtures/comfyui/traces/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn all_traces() -> Vec<(String, Value)> {
-    let dir = format!("{}/../../fixtures/comfyui/traces", env!("CARGO_MANIFEST_DIR"));
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{dir}: {e}"))
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".json"))
-        .collect();
-    names.sort();
-    names
-        .into_iter()
-        .map(|name| (name.clone(), trace(&name)))
-        .collect()
-}
+use shotline_protocol::ws::{FEATURE_FLAGS_HELLO, MAX_TEXT_MESSAGE_BYTES};
+use shotline_protocol::{MessageError, ServerMessage, SystemStats};
+use support::{all_traces, events, trace, ws_texts};
 
 #[test]
 fn system_stats_of_the_recorded_server_reads_version_device_and_vram() {
     let misc = trace("m_misc.json");
-    let body = misc["events"]
-        .as_array()
-        .unwrap()
+    let body = events(&misc)
         .iter()
         .find(|e| e["kind"] == "http_response" && e["path"] == "/system_stats")
         .map(|e| e["json"].clone())
@@ -51,7 +29,7 @@ fn every_recorded_status_message_parses_with_its_queue_length() {
     let mut seen = 0;
     let mut with_sid = 0;
     for (name, trace) in all_traces() {
-        for event in trace["events"].as_array().unwrap() {
+        for event in events(&trace) {
             let msg = &event["msg"];
             if event["kind"] != "ws_message" || msg["type"] != "status" {
                 continue;
@@ -100,4 +78,55 @@ fn status_text_round_trips() {
     };
     assert_eq!(status.status.exec_info.queue_remaining, 3);
     assert_eq!(status.sid.as_deref(), Some("abc"));
+}
+
+#[test]
+fn every_recorded_text_message_parses_to_a_known_type_with_its_prompt_id() {
+    let mut seen = 0;
+    for (name, trace) in all_traces() {
+        for text in ws_texts(&trace) {
+            let message = ServerMessage::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}\n{text}"));
+            assert!(
+                !matches!(message, ServerMessage::Unknown { .. }),
+                "{name}: {text}"
+            );
+            let raw: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(
+                message.prompt_id(),
+                raw["data"]["prompt_id"].as_str(),
+                "{name}: {text}"
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen > 600, "only {seen} messages");
+}
+
+#[test]
+fn feature_flags_hello_is_what_the_recorded_client_sent_first() {
+    let j = trace("j_previews.json");
+    let sent = events(&j).iter().find(|e| e["kind"] == "ws_send").unwrap();
+    let hello: serde_json::Value = serde_json::from_str(FEATURE_FLAGS_HELLO).unwrap();
+    assert_eq!(hello, sent["msg"]);
+    let reply = ws_texts(&j)
+        .into_iter()
+        .find(|t| t.contains("feature_flags"))
+        .unwrap();
+    let ServerMessage::FeatureFlags(flags) = ServerMessage::parse(&reply).unwrap() else {
+        panic!("{reply}");
+    };
+    assert!(flags.supports_preview_metadata);
+    assert_eq!(flags.max_upload_size, Some(104_857_600));
+}
+
+#[test]
+fn huge_text_messages_are_refused_unread() {
+    let huge = format!(
+        r#"{{"type":"status","data":"{}"}}"#,
+        "x".repeat(MAX_TEXT_MESSAGE_BYTES)
+    );
+    assert!(matches!(
+        ServerMessage::parse(&huge),
+        Err(MessageError::TooLarge { .. })
+    ));
 }

@@ -1,0 +1,146 @@
+//! Fault injection behind `--faults`: the JSON contract of `POST/GET/DELETE /sim/faults`.
+//!
+//! POST merges a request into the active faults; one-shot actions (`drop_ws`, `restart`) act
+//! at once. GET shows every fault key, `null` when off. DELETE switches everything off.
+
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// How long `{"restart": true}` refuses connections when `restart_ms` is not given.
+pub const DEFAULT_RESTART_MS: u64 = 2000;
+
+/// Body of `POST /sim/faults`; unknown keys are rejected so a typo cannot pass silently.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultRequest {
+    #[serde(default)]
+    pub drop_ws: bool,
+    pub stall_ws_ms: Option<u64>,
+    pub history_delay_ms: Option<u64>,
+    #[serde(default)]
+    pub restart: bool,
+    pub restart_ms: Option<u64>,
+    pub fail_class: Option<String>,
+    pub http: Option<HttpFault>,
+    pub view_delay_ms: Option<u64>,
+    pub interrupt_after_ms: Option<u64>,
+}
+
+/// Answer the next `times` requests to `path` (with or without `/api`) with `status`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpFault {
+    pub path: String,
+    pub status: u16,
+    pub times: u32,
+}
+
+#[derive(Debug, Default)]
+pub struct ActiveFaults {
+    stall_ws_until: Option<Instant>,
+    restart_until: Option<Instant>,
+    pub history_delay_ms: Option<u64>,
+    pub fail_class: Option<String>,
+    http: Option<HttpFault>,
+    pub view_delay_ms: Option<u64>,
+    pub interrupt_after_ms: Option<u64>,
+}
+
+impl ActiveFaults {
+    /// Records the lasting faults of `request`; the caller carries out its one-shot actions.
+    pub fn apply(&mut self, request: &FaultRequest, now: Instant) {
+        if let Some(ms) = request.stall_ws_ms {
+            self.stall_ws_until = Some(now + Duration::from_millis(ms));
+        }
+        if request.restart {
+            let ms = request.restart_ms.unwrap_or(DEFAULT_RESTART_MS);
+            self.restart_until = Some(now + Duration::from_millis(ms));
+        }
+        if request.history_delay_ms.is_some() {
+            self.history_delay_ms = request.history_delay_ms;
+        }
+        if request.fail_class.is_some() {
+            self.fail_class.clone_from(&request.fail_class);
+        }
+        if request.http.is_some() {
+            self.http.clone_from(&request.http);
+        }
+        if request.view_delay_ms.is_some() {
+            self.view_delay_ms = request.view_delay_ms;
+        }
+        if request.interrupt_after_ms.is_some() {
+            self.interrupt_after_ms = request.interrupt_after_ms;
+        }
+    }
+
+    /// How long sockets must stay silent from `now`, if they are stalled.
+    pub fn stall_remaining(&self, now: Instant) -> Option<Duration> {
+        self.stall_ws_until
+            .and_then(|until| until.checked_duration_since(now))
+            .filter(|left| !left.is_zero())
+    }
+
+    pub fn is_restarting(&self, now: Instant) -> bool {
+        self.restart_until.is_some_and(|until| now < until)
+    }
+
+    /// Consumes one use of the HTTP fault when `path` matches it and returns its status.
+    pub fn take_http_status(&mut self, path: &str) -> Option<u16> {
+        let fault = self.http.as_mut()?;
+        let bare = path
+            .strip_prefix("/api")
+            .filter(|rest| rest.starts_with('/'))
+            .unwrap_or(path);
+        if fault.path != bare && fault.path != path {
+            return None;
+        }
+        let status = fault.status;
+        fault.times = fault.times.saturating_sub(1);
+        if fault.times == 0 {
+            self.http = None;
+        }
+        Some(status)
+    }
+
+    /// The `GET /sim/faults` body: every key present, durations as milliseconds left.
+    pub fn to_json(&self, now: Instant) -> Value {
+        let left_ms = |until: Option<Instant>| {
+            until
+                .and_then(|until| until.checked_duration_since(now))
+                .map(|left| left.as_millis())
+        };
+        json!({
+            "stall_ws_ms": left_ms(self.stall_ws_until),
+            "restart_ms": left_ms(self.restart_until),
+            "history_delay_ms": self.history_delay_ms,
+            "fail_class": self.fail_class,
+            "http": self.http,
+            "view_delay_ms": self.view_delay_ms,
+            "interrupt_after_ms": self.interrupt_after_ms,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_fault_answers_its_path_the_given_number_of_times_then_stops() {
+        let mut faults = ActiveFaults::default();
+        let request: FaultRequest =
+            serde_json::from_value(json!({"http": {"path": "/prompt", "status": 500, "times": 2}})).unwrap();
+        faults.apply(&request, Instant::now());
+        assert_eq!(faults.take_http_status("/queue"), None);
+        assert_eq!(faults.take_http_status("/api/prompt"), Some(500));
+        assert_eq!(faults.take_http_status("/prompt"), Some(500));
+        assert_eq!(faults.take_http_status("/prompt"), None);
+    }
+
+    #[test]
+    fn unknown_fault_keys_are_rejected() {
+        assert!(serde_json::from_value::<FaultRequest>(json!({"drop_sockets": true})).is_err());
+    }
+}

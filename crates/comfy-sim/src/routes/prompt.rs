@@ -1,0 +1,98 @@
+//! `POST /prompt` (validate and queue) and `GET /prompt` (queue length), as in trace c.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Map, Number, Value, json};
+
+use crate::queue::{PromptNumber, QueueItem};
+use crate::state::Sim;
+use crate::validate::{Rejection, validate};
+
+/// aiohttp's answer when a handler raises: what 0.3.64 sends for non-JSON bodies (trace c).
+const INTERNAL_ERROR_TEXT: &str = "500 Internal Server Error\n\nServer got itself in trouble";
+
+pub fn routes() -> Router<Arc<Sim>> {
+    Router::new().route("/prompt", get(queue_info).post(submit))
+}
+
+async fn queue_info(State(sim): State<Arc<Sim>>) -> Json<Value> {
+    Json(json!({"exec_info": {"queue_remaining": sim.queue_remaining()}}))
+}
+
+fn internal_error() -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        INTERNAL_ERROR_TEXT,
+    )
+        .into_response()
+}
+
+async fn submit(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
+    let Ok(Value::Object(request)) = serde_json::from_slice::<Value>(&body) else {
+        return internal_error();
+    };
+    // The counter moves for every submit, rejected ones too (trace c: 3 → 14).
+    let counter = sim.prompt_counter.fetch_add(1, Ordering::SeqCst);
+    let number = match request.get("number").and_then(Value::as_f64) {
+        Some(given) => Number::from_f64(given).unwrap_or_else(|| Number::from(counter)),
+        None if request.get("front").and_then(Value::as_bool) == Some(true) => {
+            Number::from(-i64::try_from(counter).unwrap_or(i64::MAX))
+        }
+        None => Number::from(counter),
+    };
+    let prompt = match request.get("prompt") {
+        None => {
+            return rejection(
+                json!({"type": "no_prompt", "message": "No prompt provided",
+            "details": "No prompt provided", "extra_info": {}}),
+                Map::new(),
+            );
+        }
+        Some(Value::Object(prompt)) => prompt.clone(),
+        Some(_) => return internal_error(),
+    };
+    let accepted = match validate(&sim, &prompt) {
+        Ok(accepted) => accepted,
+        Err(Rejection { error, node_errors }) => return rejection(error, node_errors),
+    };
+    // 0.3.64 takes any client-given prompt_id verbatim, even a non-UUID (trace c, case 5).
+    let prompt_id = match request.get("prompt_id") {
+        Some(Value::String(given)) => given.clone(),
+        _ => uuid::Uuid::new_v4().to_string(),
+    };
+    let mut extra_data = match request.get("extra_data") {
+        Some(Value::Object(extra)) => extra.clone(),
+        _ => Map::new(),
+    };
+    if let Some(client_id) = request.get("client_id").filter(|id| id.is_string()) {
+        extra_data.insert("client_id".to_owned(), client_id.clone());
+    }
+    let item = QueueItem {
+        number: PromptNumber(number.clone()),
+        prompt_id: prompt_id.clone(),
+        prompt,
+        extra_data,
+        outputs_to_execute: accepted.outputs,
+    };
+    sim.queue().push(item);
+    sim.broadcast_status();
+    sim.queue_changed.notify_one();
+    Json(json!({"prompt_id": prompt_id, "number": number, "node_errors": accepted.node_errors}))
+        .into_response()
+}
+
+fn rejection(error: Value, node_errors: Map<String, Value>) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"error": error, "node_errors": node_errors})),
+    )
+        .into_response()
+}

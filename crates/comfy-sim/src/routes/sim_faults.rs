@@ -1,0 +1,74 @@
+//! `/sim/faults` (only with `--faults`) and the middleware that applies HTTP-level faults.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+use crate::faults::FaultRequest;
+use crate::state::Sim;
+
+pub fn routes() -> Router<Arc<Sim>> {
+    Router::new().route("/sim/faults", get(show).post(inject).delete(reset))
+}
+
+async fn show(State(sim): State<Arc<Sim>>) -> Json<Value> {
+    Json(sim.faults().to_json(Instant::now()))
+}
+
+/// Merges the request into the active faults and answers with the new state; a body that is
+/// not a fault object → 400 `{"error": reason}`.
+async fn inject(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
+    let request: FaultRequest = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(error) => {
+            return (StatusCode::BAD_REQUEST, Json(json!({"error": error.to_string()}))).into_response();
+        }
+    };
+    sim.faults().apply(&request, Instant::now());
+    if request.restart {
+        sim.queue().reset();
+        sim.history().clear();
+        sim.restart_count.fetch_add(1, Ordering::SeqCst);
+        sim.interrupt_requested.store(true, Ordering::SeqCst);
+    }
+    if request.drop_ws || request.restart {
+        sim.hub.disconnect_all();
+    }
+    Json(sim.faults().to_json(Instant::now())).into_response()
+}
+
+async fn reset(State(sim): State<Arc<Sim>>) -> Json<Value> {
+    *sim.faults() = crate::faults::ActiveFaults::default();
+    Json(sim.faults().to_json(Instant::now()))
+}
+
+/// During a simulated restart, requests on connections opened before it get 503 and the
+/// connection is closed (new connections are refused by the listener); an `http` fault
+/// answers its path with the configured status and an empty body.
+pub async fn guard(State(sim): State<Arc<Sim>>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    if path == "/sim/faults" {
+        return next.run(request).await;
+    }
+    if sim.is_restarting() {
+        let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return response;
+    }
+    let injected = sim.faults().take_http_status(&path);
+    match injected.and_then(|status| StatusCode::from_u16(status).ok()) {
+        Some(status) => status.into_response(),
+        None => next.run(request).await,
+    }
+}

@@ -1,0 +1,192 @@
+//! Shared test harness: an in-process simulator on a free port, plus small HTTP and WebSocket
+//! helpers. Waits use generous timeouts so a loaded machine slows tests down but never fails them.
+
+#![allow(dead_code)] // Each test binary uses a different subset of these helpers.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use comfy_sim::Config;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub const WAIT_TIMEOUT: Duration = Duration::from_secs(60);
+
+pub struct TestSim {
+    pub addr: SocketAddr,
+    pub output_dir: PathBuf,
+    pub input_dir: PathBuf,
+    pub temp_dir: PathBuf,
+    pub http: reqwest::Client,
+    _server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestSim {
+    fn drop(&mut self) {
+        self._server.abort();
+    }
+}
+
+pub async fn spawn(config: Config) -> TestSim {
+    let sim = comfy_sim::start(config).await.expect("simulator starts");
+    let addr = sim.addr();
+    let dirs = sim.dirs();
+    let (output_dir, input_dir, temp_dir) = (dirs.output.clone(), dirs.input.clone(), dirs.temp.clone());
+    let server = tokio::spawn(async move {
+        sim.serve_until_stopped().await.expect("simulator serves");
+    });
+    TestSim {
+        addr,
+        output_dir,
+        input_dir,
+        temp_dir,
+        http: reqwest::Client::new(),
+        _server: server,
+    }
+}
+
+pub async fn spawn_default() -> TestSim {
+    spawn(Config::for_tests()).await
+}
+
+impl TestSim {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, Value) {
+        let response = self.http.get(self.url(path)).send().await.expect("GET answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("JSON body"))
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("POST answers")
+    }
+
+    pub async fn socket(&self, client_id: &str) -> Socket {
+        self.socket_with_origin(client_id, None)
+            .await
+            .expect("socket opens")
+    }
+
+    pub async fn socket_with_origin(
+        &self,
+        client_id: &str,
+        origin: Option<&str>,
+    ) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+        let mut request = format!("ws://{}/ws?clientId={client_id}", self.addr)
+            .into_client_request()
+            .expect("valid url");
+        if let Some(origin) = origin {
+            request
+                .headers_mut()
+                .insert("origin", origin.parse().expect("valid header"));
+        }
+        let (stream, _) = tokio_tungstenite::connect_async(request).await?;
+        Ok(Socket { stream })
+    }
+}
+
+/// What a test socket received: a JSON text message or a binary frame.
+#[derive(Debug, Clone)]
+pub enum Frame {
+    Json(Value),
+    Binary(Vec<u8>),
+}
+
+impl Frame {
+    pub fn kind(&self) -> String {
+        match self {
+            Frame::Json(message) => message["type"].as_str().unwrap_or_default().to_owned(),
+            Frame::Binary(bytes) => {
+                let event = bytes
+                    .get(..4)
+                    .map(|head| u32::from_be_bytes([head[0], head[1], head[2], head[3]]));
+                format!("binary:{}", event.unwrap_or_default())
+            }
+        }
+    }
+
+    pub fn json(&self) -> &Value {
+        match self {
+            Frame::Json(message) => message,
+            Frame::Binary(_) => &Value::Null,
+        }
+    }
+}
+
+pub struct Socket {
+    stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl Socket {
+    /// The next frame, or `None` when the server closed the socket.
+    pub async fn next_frame(&mut self) -> Option<Frame> {
+        loop {
+            let message = tokio::time::timeout(WAIT_TIMEOUT, self.stream.next())
+                .await
+                .expect("a frame within the timeout")?;
+            match message.ok()? {
+                Message::Text(text) => return Some(Frame::Json(serde_json::from_str(&text).expect("JSON"))),
+                Message::Binary(bytes) => return Some(Frame::Binary(bytes.to_vec())),
+                Message::Close(_) => return None,
+                _ => {}
+            }
+        }
+    }
+
+    pub async fn next_json(&mut self) -> Value {
+        loop {
+            if let Frame::Json(message) = self.next_frame().await.expect("socket stays open") {
+                return message;
+            }
+        }
+    }
+
+    pub async fn send_json(&mut self, message: &Value) {
+        self.stream
+            .send(Message::text(message.to_string()))
+            .await
+            .expect("send");
+    }
+
+    /// Frames up to and including `executing {node: null}` for `prompt_id`.
+    pub async fn frames_until_done(&mut self, prompt_id: &str) -> Vec<Frame> {
+        let mut frames = Vec::new();
+        loop {
+            let frame = self
+                .next_frame()
+                .await
+                .expect("socket stays open until the prompt ends");
+            let done = frame.kind() == "executing"
+                && frame.json()["data"]["node"].is_null()
+                && frame.json()["data"]["prompt_id"] == prompt_id;
+            frames.push(frame);
+            if done {
+                return frames;
+            }
+        }
+    }
+}
+
+pub fn fixture(relative: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/comfyui")
+        .join(relative)
+}
+
+pub fn load_fixture(relative: &str) -> Value {
+    let text = std::fs::read_to_string(fixture(relative)).expect("fixture exists");
+    serde_json::from_str(&text).expect("fixture is JSON")
+}

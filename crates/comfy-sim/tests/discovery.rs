@@ -1,0 +1,51 @@
+//! Discovery routes compared with trace m_misc.
+
+mod common;
+
+use common::{load_fixture, spawn_default};
+
+fn key_set(value: &serde_json::Value) -> Vec<String> {
+    let mut keys: Vec<String> = value
+        .as_object()
+        .map(|map| map.keys().cloned().collect())
+        .unwrap_or_default();
+    keys.sort();
+    keys
+}
+
+#[tokio::test]
+async fn system_stats_has_the_recorded_shape_and_says_it_is_a_simulator() {
+    let trace = load_fixture("traces/m_misc.json");
+    let recorded = &trace["events"][1]["json"];
+    let sim = spawn_default().await;
+    for path in ["/system_stats", "/api/system_stats"] {
+        let (status, stats) = sim.get_json(path).await;
+        assert_eq!(status, 200);
+        assert_eq!(key_set(&stats), key_set(recorded));
+        assert_eq!(key_set(&stats["system"]), key_set(&recorded["system"]));
+        assert_eq!(key_set(&stats["devices"][0]), key_set(&recorded["devices"][0]));
+        assert_eq!(stats["system"]["comfyui_version"], "0.3.64");
+        assert!(
+            stats["devices"][0]["name"]
+                .as_str()
+                .is_some_and(|name| name.contains("simulated"))
+        );
+        assert!(
+            stats["devices"][0]["vram_total"]
+                .as_u64()
+                .is_some_and(|bytes| bytes > 0)
+        );
+    }
+}
+
+#[tokio::test]
+async fn socket_greets_with_status_and_the_given_client_id_as_sid() {
+    let sim = spawn_default().await;
+    let mut socket = sim.socket("0f33134a1c5a4e189e6f10b694654e75").await;
+    let greeting = socket.next_json().await;
+    assert_eq!(
+        greeting,
+        serde_json::json!({"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 0}},
+            "sid": "0f33134a1c5a4e189e6f10b694654e75"}})
+    );
+}

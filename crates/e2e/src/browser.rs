@@ -1,0 +1,152 @@
+//! Headless Chromium through ChromeDriver, with the waits a person's eyes do.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use tokio::process::{Child, Command};
+
+use crate::env_path;
+
+/// Long enough for a loaded 2-core CI machine; a passing run never waits this long.
+const UI_TIMEOUT_S: u64 = 30;
+const POLL_INTERVAL_MS: u64 = 100;
+const DRIVER_START_TIMEOUT_S: u64 = 20;
+
+pub struct Browser {
+    pub client: Client,
+    _driver: Child,
+    _profile: TempProfile,
+}
+
+impl Browser {
+    /// A fresh headless Chromium (new profile: empty storage) with a window of this size.
+    pub async fn start(width: u32, height: u32) -> Result<Self> {
+        let chromedriver = env_path("CHROMEDRIVER");
+        let chromium = env_path("CHROMIUM");
+        let port = free_port()?;
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {}", chromedriver.display()))?;
+        wait_for_port(port).await?;
+        let profile = TempProfile::new()?;
+        let capabilities = serde_json::json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                // The flags shared/TOOLCHAIN.md found to work headless, as root, offline.
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                    format!("--user-data-dir={}", profile.0.display()),
+                    format!("--window-size={width},{height}"),
+                ],
+            },
+        });
+        let serde_json::Value::Object(capabilities) = capabilities else {
+            bail!("capabilities must be a JSON object");
+        };
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .context("ChromeDriver did not start a Chromium session")?;
+        Ok(Self {
+            client,
+            _driver: driver,
+            _profile: profile,
+        })
+    }
+
+    /// Waits until the element matching `css` has text satisfying `check`; returns it.
+    pub async fn wait_for_text(&self, css: &str, check: impl Fn(&str) -> bool) -> Result<String> {
+        let deadline = Instant::now() + Duration::from_secs(UI_TIMEOUT_S);
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await
+                && let Ok(text) = element.text().await
+            {
+                if check(&text) {
+                    return Ok(text);
+                }
+                last = text;
+            }
+            tokio::time::sleep(Duration::from_millis(POLL_INTERVAL_MS)).await;
+        }
+        bail!("after {UI_TIMEOUT_S} s, `{css}` still shows {last:?}")
+    }
+
+    /// Replaces the text of the field with this label and submits its form with Enter.
+    pub async fn fill_and_submit(&self, field_id: &str, text: &str) -> Result<()> {
+        let field = self.client.find(Locator::Id(field_id)).await?;
+        field.clear().await?;
+        field.send_keys(&format!("{text}\u{E007}")).await?;
+        Ok(())
+    }
+
+    pub async fn click_button(&self, name: &str) -> Result<()> {
+        let xpath = format!("//button[normalize-space(.)='{name}']");
+        self.client.find(Locator::XPath(&xpath)).await?.click().await?;
+        Ok(())
+    }
+
+    /// Saves a PNG under target/e2e-screenshots/ for people to look at.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let dir = env_path("SHOTLINE_E2E_SCREENSHOTS");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, self.client.screenshot().await?)?;
+        Ok(path)
+    }
+
+    pub async fn close(self) -> Result<()> {
+        self.client.close().await?;
+        Ok(())
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+async fn wait_for_port(port: u16) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(DRIVER_START_TIMEOUT_S);
+    while Instant::now() < deadline {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(POLL_INTERVAL_MS)).await;
+    }
+    bail!("ChromeDriver did not listen on port {port} within {DRIVER_START_TIMEOUT_S} s")
+}
+
+/// A Chromium profile directory removed afterwards.
+struct TempProfile(PathBuf);
+
+impl TempProfile {
+    fn new() -> Result<Self> {
+        let dir = std::env::temp_dir().join(format!(
+            "shotline-e2e-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)?
+                .as_nanos()
+        ));
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for TempProfile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

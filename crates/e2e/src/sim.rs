@@ -1,0 +1,57 @@
+//! A comfy-sim process on a port of its own choosing, stopped when dropped.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use crate::env_path;
+
+const SIM_START_TIMEOUT_S: u64 = 60;
+
+pub struct Sim {
+    child: Child,
+    pub port: u16,
+}
+
+impl Sim {
+    /// Starts `comfy-sim --port 0 <flags>` and reads the port from its
+    /// `comfy-sim listening on http://127.0.0.1:PORT` line.
+    pub async fn start(flags: &[&str]) -> Result<Self> {
+        let binary = env_path("COMFY_SIM_BIN");
+        let mut child = Command::new(&binary)
+            .args(["--listen", "127.0.0.1", "--port", "0"])
+            .args(flags)
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {}", binary.display()))?;
+        let stdout = child.stdout.take().context("comfy-sim stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let port = tokio::time::timeout(Duration::from_secs(SIM_START_TIMEOUT_S), async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some(port) = line.rsplit(':').next().and_then(|p| p.trim().parse::<u16>().ok())
+                    && line.contains("listening on")
+                {
+                    return Ok(port);
+                }
+            }
+            bail!("comfy-sim exited before it listened")
+        })
+        .await
+        .context("comfy-sim did not say it was listening in time")??;
+        // Keep draining its output so it never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(Self { child, port })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
+}

@@ -1,0 +1,77 @@
+//! Creating a project and finding things in it.
+
+use super::enhancers::Enhancers;
+use super::ids::{ProjectId, SceneId, ShotId};
+use super::shot::Shot;
+use super::types::{Project, Scene, StageProfiles};
+
+/// Where a shot sits: indexes into `scenes` and that scene's `shots`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShotPosition {
+    pub scene: usize,
+    pub shot: usize,
+}
+
+impl Project {
+    /// A project the user can start typing into: one scene holding one empty shot.
+    /// `fresh_id` makes ids (the app passes a UUID generator).
+    pub fn new_with_first_shot(
+        name: impl Into<String>,
+        now_ms: i64,
+        fresh_id: &mut impl FnMut() -> String,
+    ) -> Self {
+        let mut scene = Scene::empty(SceneId::new(fresh_id()), "Scene 1");
+        scene.shots.push(Shot::empty(ShotId::new(fresh_id())));
+        Self {
+            id: ProjectId::new(fresh_id()),
+            name: name.into(),
+            created_at_ms: now_ms,
+            updated_at_ms: now_ms,
+            story_notes: String::new(),
+            style: Enhancers::default(),
+            profiles: Vec::new(),
+            stages: StageProfiles::default(),
+            servers: Vec::new(),
+            scenes: vec![scene],
+        }
+    }
+
+    pub fn scene(&self, id: &SceneId) -> Option<&Scene> {
+        self.scenes.iter().find(|scene| &scene.id == id)
+    }
+
+    pub fn scene_index(&self, id: &SceneId) -> Option<usize> {
+        self.scenes.iter().position(|scene| &scene.id == id)
+    }
+
+    pub fn shot(&self, id: &ShotId) -> Option<&Shot> {
+        self.shot_position(id)
+            .map(|at| &self.scenes[at.scene].shots[at.shot])
+    }
+
+    pub fn shot_position(&self, id: &ShotId) -> Option<ShotPosition> {
+        self.scenes.iter().enumerate().find_map(|(scene_index, scene)| {
+            let shot_index = scene.shots.iter().position(|shot| &shot.id == id)?;
+            Some(ShotPosition {
+                scene: scene_index,
+                shot: shot_index,
+            })
+        })
+    }
+
+    /// Every shot in timeline order with its "Shot N" number, counted from 1 across
+    /// scenes so a number means the same thing in every view.
+    pub fn numbered_shots(&self) -> impl Iterator<Item = (usize, &Scene, &Shot)> {
+        self.scenes
+            .iter()
+            .flat_map(|scene| scene.shots.iter().map(move |shot| (scene, shot)))
+            .enumerate()
+            .map(|(index, (scene, shot))| (index + 1, scene, shot))
+    }
+
+    pub fn shot_number(&self, id: &ShotId) -> Option<usize> {
+        self.numbered_shots()
+            .find(|(_, _, shot)| &shot.id == id)
+            .map(|(number, _, _)| number)
+    }
+}

@@ -1,0 +1,49 @@
+use super::*;
+
+#[test]
+fn a_new_project_has_one_scene_with_one_empty_shot() {
+    let mut next = 0;
+    let mut fresh_id = || {
+        next += 1;
+        format!("id-{next}")
+    };
+    let project = Project::new_with_first_shot("Untitled", 1_700_000_000_000, &mut fresh_id);
+    assert_eq!(project.scenes.len(), 1);
+    assert_eq!(project.scenes[0].shots, [Shot::empty(shot("id-2"))]);
+    assert_eq!(project.scenes[0].id, scene("id-1"));
+    assert_eq!(project.id, ProjectId::new("id-3"));
+    assert_eq!(
+        (project.created_at_ms, project.updated_at_ms),
+        (1_700_000_000_000, 1_700_000_000_000)
+    );
+}
+
+#[test]
+fn shots_are_numbered_from_one_across_scenes_in_timeline_order() {
+    let project = fixture();
+    let numbers: Vec<(usize, String)> = project
+        .numbered_shots()
+        .map(|(number, _, shot)| (number, shot.id.to_string()))
+        .collect();
+    assert_eq!(
+        numbers,
+        [
+            (1, "shot-1".to_owned()),
+            (2, "shot-2".to_owned()),
+            (3, "shot-3".to_owned())
+        ]
+    );
+    assert_eq!(project.shot_number(&shot("shot-3")), Some(3));
+    assert_eq!(project.shot_number(&shot("gone")), None);
+}
+
+#[test]
+fn shot_numbers_follow_a_move_to_another_scene() {
+    let (project, _) = applied(Action::MoveShot {
+        shot: shot("shot-1"),
+        to_scene: scene("scene-b"),
+        at: 1,
+    });
+    assert_eq!(project.shot_number(&shot("shot-1")), Some(3));
+    assert_eq!(project.shot_number(&shot("shot-2")), Some(1));
+}

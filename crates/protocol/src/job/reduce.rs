@@ -1,0 +1,87 @@
+//! The reducer: one input in, the job updated, one effect out.
+
+use super::outcome::{apply_history, refused_failure, validation_failure};
+use super::reconcile::apply_queue;
+use super::socket::apply_message;
+use super::{CancelRequest, Effect, FailureKind, Job, JobEvent, JobState};
+
+/// Folds `event` into `job`. `now_ms` is the caller's clock (the crate reads none), used
+/// for the ETA. A finished job changes no more: late and duplicate input is ignored.
+pub fn apply(job: &mut Job, event: JobEvent<'_>, now_ms: u64) -> Effect {
+    if job.is_terminal() {
+        return Effect::None;
+    }
+    match event {
+        JobEvent::SubmitAccepted => submit_accepted(job),
+        JobEvent::SubmitRejected(rejected) => submit_refused(job, validation_failure(rejected)),
+        JobEvent::SubmitFailed { status, body } => submit_refused(job, refused_failure(status, body)),
+        JobEvent::Message(message) => apply_message(job, message, now_ms),
+        JobEvent::Queue(snapshot) => apply_queue(job, snapshot),
+        JobEvent::History(Some(entry)) => apply_history(job, entry),
+        JobEvent::History(None) if job.run_ended && job.state.awaits_verdict() => Effect::RetryHistoryLater,
+        JobEvent::History(None) => Effect::None,
+        JobEvent::CancelRequested => cancel(job),
+        JobEvent::OutputsFetched => outputs_fetched(job),
+        JobEvent::OutputsUnavailable { reason } => outputs_unavailable(job, reason),
+    }
+}
+
+/// Only a job still waiting for its answer moves: the whole run can beat the 200
+/// (trace c), and then the answer must not send it back to the queue.
+fn submit_accepted(job: &mut Job) -> Effect {
+    if job.state != JobState::Submitting {
+        return Effect::None;
+    }
+    job.state = JobState::Queued { place: None };
+    // A cancel while the POST was in flight: the delete sent then found nothing to delete.
+    if job.cancel == Some(CancelRequest::DeleteFromQueue) {
+        return Effect::DeleteFromQueue;
+    }
+    Effect::None
+}
+
+fn submit_refused(job: &mut Job, failure: JobState) -> Effect {
+    if job.state == JobState::Submitting {
+        job.state = failure;
+    }
+    Effect::None
+}
+
+/// Asks the server to drop the job; it ends Cancelled only when the server confirms.
+fn cancel(job: &mut Job) -> Effect {
+    let request = match job.state {
+        JobState::Submitting | JobState::Queued { .. } => CancelRequest::DeleteFromQueue,
+        JobState::Running(_) if !job.run_ended => CancelRequest::Interrupt,
+        // The run is over: nothing left to stop.
+        _ => return Effect::None,
+    };
+    job.cancel = Some(request);
+    match request {
+        CancelRequest::DeleteFromQueue => Effect::DeleteFromQueue,
+        CancelRequest::Interrupt => Effect::Interrupt,
+    }
+}
+
+fn outputs_fetched(job: &mut Job) -> Effect {
+    if let JobState::FetchingOutputs {
+        outputs: Some(outputs),
+    } = &mut job.state
+    {
+        job.state = JobState::Done {
+            outputs: std::mem::take(outputs),
+        };
+    }
+    Effect::None
+}
+
+fn outputs_unavailable(job: &mut Job, reason: &str) -> Effect {
+    if matches!(job.state, JobState::FetchingOutputs { outputs: Some(_) }) {
+        job.state = JobState::Failed {
+            node: None,
+            class: None,
+            message: reason.to_owned(),
+            kind: FailureKind::OutputsUnavailable,
+        };
+    }
+    Effect::None
+}

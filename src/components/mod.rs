@@ -1,0 +1,5 @@
+//! Views, one folder per feature. Views read signals and call handle methods; they hold
+//! no protocol or storage logic.
+
+pub mod server_bar;
+pub mod welcome;

@@ -1,0 +1,55 @@
+//! The bar under the title: which ComfyUI, and whether it answers.
+
+mod status;
+
+use leptos::prelude::*;
+use shotline_model::server_url::ServerUrl;
+
+use crate::servers::use_servers;
+use status::ConnectionStatus;
+
+#[component]
+pub fn ServerBar() -> impl IntoView {
+    let connection = use_servers();
+    let draft = RwSignal::new(connection.server.get_untracked().as_str().to_owned());
+    let input_error = RwSignal::new(None::<String>);
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        match ServerUrl::parse(&draft.get_untracked()) {
+            Ok(server) => {
+                input_error.set(None);
+                draft.set(server.as_str().to_owned());
+                connection.set_server(server);
+            }
+            Err(error) => input_error.set(Some(format!("{error}. Example: http://127.0.0.1:8188"))),
+        }
+    };
+
+    view! {
+        <section class="server-bar" aria-label="ComfyUI server">
+            <form class="server-form" on:submit=submit>
+                <label for="server-url">"Server URL"</label>
+                <div class="server-form-row">
+                    <input
+                        id="server-url"
+                        type="text"
+                        inputmode="url"
+                        autocomplete="url"
+                        spellcheck="false"
+                        placeholder="empty = this page's /api proxy, or http://127.0.0.1:8188"
+                        aria-describedby="server-url-error"
+                        aria-invalid=move || input_error.with(Option::is_some).to_string()
+                        prop:value=move || draft.get()
+                        on:input=move |event| draft.set(event_target_value(&event))
+                    />
+                    <button type="submit">"Test connection"</button>
+                </div>
+                <p id="server-url-error" class="field-error" role="alert">
+                    {move || input_error.get()}
+                </p>
+            </form>
+            <ConnectionStatus />
+        </section>
+    }
+}

@@ -1,0 +1,10 @@
+//! Shotline in the browser: the Leptos app and the glue from browser events to the pure
+//! crates (`shotline-protocol`, `shotline-model`).
+
+mod app;
+pub mod comfy;
+mod components;
+pub mod servers;
+pub mod storage;
+
+pub use app::App;

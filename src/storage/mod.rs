@@ -1,0 +1,3 @@
+//! Everything the app remembers in the browser.
+
+pub mod settings;

@@ -1,0 +1,23 @@
+//! Small settings that must be there before anything else loads (the server address), kept
+//! in localStorage: synchronous, so the first paint already knows which server to ask.
+
+const SERVER_URL_KEY: &str = "shotline.server_url";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The address the user last connected to, as typed; `None` before the first change.
+pub fn load_server_url() -> Option<String> {
+    local_storage()?.get_item(SERVER_URL_KEY).ok().flatten()
+}
+
+/// Remembers the address. Private-mode browsers may refuse: the app then works for this
+/// visit and starts from the default next time, which is all that can be done.
+pub fn save_server_url(url: &str) {
+    if let Some(storage) = local_storage()
+        && storage.set_item(SERVER_URL_KEY, url).is_err()
+    {
+        web_sys::console::warn_1(&"Shotline: the browser refused to remember the server address".into());
+    }
+}

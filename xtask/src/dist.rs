@@ -1,0 +1,130 @@
+//! `cargo xtask dist`: the release build for static hosting, and what it weighs.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::step::{announce, run_command};
+use crate::tools::ensure_app_tools;
+
+#[derive(clap::Args)]
+pub struct DistArgs {
+    /// URL path the app will be served under, e.g. /shotline/ (default /).
+    #[arg(long, default_value = "/")]
+    public_url: String,
+}
+
+pub fn run(root: &Path, args: DistArgs) -> Result<ExitCode> {
+    let tools = ensure_app_tools(root)?;
+    let public_url = normalise_public_url(&args.public_url);
+    announce(&format!("Release build into dist/ for {public_url}"));
+    run_command(
+        tools
+            .trunk()
+            .args(["build", "--release", "--public-url", &public_url]),
+    )?;
+    announce("Sizes");
+    print_sizes(&root.join("dist"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Trunk wants the sub-path with slashes on both ends.
+fn normalise_public_url(url: &str) -> String {
+    let trimmed = url.trim().trim_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+pub struct Sizes {
+    pub raw: usize,
+    pub gzip: usize,
+    pub brotli: usize,
+}
+
+pub fn compressed_sizes(bytes: &[u8]) -> Result<Sizes> {
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gzip.write_all(bytes)?;
+    let gzip = gzip.finish()?.len();
+    let mut brotli = Vec::new();
+    {
+        const BROTLI_BEST_QUALITY: u32 = 11;
+        const BROTLI_WINDOW_BITS: u32 = 22;
+        let mut writer =
+            brotli::CompressorWriter::new(&mut brotli, 4096, BROTLI_BEST_QUALITY, BROTLI_WINDOW_BITS);
+        writer.write_all(bytes)?;
+    }
+    Ok(Sizes {
+        raw: bytes.len(),
+        gzip,
+        brotli: brotli.len(),
+    })
+}
+
+/// Prints raw/gzip/brotli sizes of every file under dist/ and the total a first load moves.
+pub fn print_sizes(dist: &Path) -> Result<Sizes> {
+    let mut files: Vec<_> = std::fs::read_dir(dist)
+        .with_context(|| format!("reading {}", dist.display()))?
+        .flatten()
+        .filter(|entry| entry.path().is_file())
+        .collect();
+    files.sort_by_key(|entry| entry.file_name());
+    let mut total = Sizes {
+        raw: 0,
+        gzip: 0,
+        brotli: 0,
+    };
+    println!("    {:<44} {:>10} {:>10} {:>10}", "file", "raw", "gzip", "brotli");
+    for entry in files {
+        let bytes = std::fs::read(entry.path())?;
+        let sizes = compressed_sizes(&bytes)?;
+        println!(
+            "    {:<44} {:>10} {:>10} {:>10}",
+            entry.file_name().to_string_lossy(),
+            kb(sizes.raw),
+            kb(sizes.gzip),
+            kb(sizes.brotli)
+        );
+        total.raw += sizes.raw;
+        total.gzip += sizes.gzip;
+        total.brotli += sizes.brotli;
+    }
+    println!(
+        "    {:<44} {:>10} {:>10} {:>10}",
+        "total",
+        kb(total.raw),
+        kb(total.gzip),
+        kb(total.brotli)
+    );
+    Ok(total)
+}
+
+fn kb(bytes: usize) -> String {
+    format!("{:.1} KB", bytes as f64 / 1024.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_urls_get_slashes_on_both_ends() {
+        assert_eq!(normalise_public_url("shotline"), "/shotline/");
+        assert_eq!(normalise_public_url("/a/b"), "/a/b/");
+        assert_eq!(normalise_public_url(""), "/");
+        assert_eq!(normalise_public_url("/"), "/");
+    }
+
+    #[test]
+    fn repetitive_bytes_compress_and_brotli_beats_nothing() {
+        let bytes = "shotline ".repeat(1000).into_bytes();
+        let sizes = compressed_sizes(&bytes).unwrap();
+        assert_eq!(sizes.raw, 9000);
+        assert!(sizes.gzip < 200, "gzip {}", sizes.gzip);
+        assert!(sizes.brotli < 200, "brotli {}", sizes.brotli);
+    }
+}

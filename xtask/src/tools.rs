@@ -1,0 +1,189 @@
+//! The build tools Shotline needs, installed once with pinned versions and found again
+//! without touching the network on later runs.
+
+use std::env;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::step::{announce, detail, output_of, run_command};
+
+/// Trunk 0.22+ needs a newer rustc than this machine's 1.95 (shared/TOOLCHAIN.md).
+pub const TRUNK_VERSION: &str = "0.21.14";
+/// Debian's binaryen 108 produced a broken bundle; npm's binaryen 132 works.
+pub const BINARYEN_NPM_VERSION: &str = "132.0.0";
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Paths and environment for running the installed tools.
+pub struct Tools {
+    pub root: PathBuf,
+    path: OsString,
+}
+
+impl Tools {
+    /// A command with the tool directories first on PATH.
+    pub fn command(&self, program: &str) -> Command {
+        let mut command = Command::new(program);
+        command.current_dir(&self.root).env("PATH", &self.path);
+        command
+    }
+
+    /// `trunk` with offline settings, so it never downloads wasm-bindgen or wasm-opt itself.
+    pub fn trunk(&self) -> Command {
+        let mut command = self.command("trunk");
+        command
+            .env("TRUNK_OFFLINE", "true")
+            .env("TRUNK_SKIP_VERSION_CHECK", "true")
+            .env("NO_COLOR", "true");
+        command
+    }
+
+    /// Where cargo puts builds: `CARGO_TARGET_DIR` when set, else `target/`.
+    pub fn target_dir(&self) -> PathBuf {
+        env::var_os("CARGO_TARGET_DIR").map_or_else(|| self.root.join("target"), PathBuf::from)
+    }
+
+    pub fn cargo(&self) -> Command {
+        self.command(&env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    }
+}
+
+fn cargo_bin_dir() -> PathBuf {
+    let cargo_home = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"));
+    cargo_home.join("bin")
+}
+
+fn binaryen_bin_dir(root: &Path) -> PathBuf {
+    root.join(".tools/binaryen/node_modules/.bin")
+}
+
+/// Installs what is missing for building the app: the wasm32 target, Trunk,
+/// wasm-bindgen-cli matching Cargo.lock, wasm-opt from npm. Each step checks first.
+pub fn ensure_app_tools(root: &Path) -> Result<Tools> {
+    let mut path_dirs = vec![binaryen_bin_dir(root), cargo_bin_dir()];
+    path_dirs.extend(env::split_paths(&env::var_os("PATH").unwrap_or_default()));
+    let tools = Tools {
+        root: root.to_path_buf(),
+        path: env::join_paths(path_dirs).context("PATH holds a directory name that cannot be joined")?,
+    };
+    ensure_wasm_target()?;
+    ensure_crates_fetched(&tools)?;
+    ensure_trunk(&tools)?;
+    ensure_wasm_bindgen(&tools)?;
+    ensure_wasm_opt(&tools)?;
+    Ok(tools)
+}
+
+fn ensure_wasm_target() -> Result<()> {
+    announce(&format!("Rust target {WASM_TARGET}"));
+    let installed = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        detail("already installed");
+        return Ok(());
+    }
+    run_command(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// Trunk builds offline, so every crate must be in cargo's cache first.
+fn ensure_crates_fetched(tools: &Tools) -> Result<()> {
+    announce("Crates in Cargo.lock");
+    let offline = tools.cargo().args(["fetch", "--locked", "--offline"]).output();
+    if offline.is_ok_and(|output| output.status.success()) {
+        detail("all in the local cache");
+        return Ok(());
+    }
+    run_command(tools.cargo().args(["fetch", "--locked"]))
+}
+
+fn ensure_trunk(tools: &Tools) -> Result<()> {
+    announce(&format!("trunk {TRUNK_VERSION}"));
+    let version = output_of(tools_program(tools, "trunk"), &["--version"]).unwrap_or_default();
+    if version.split_whitespace().nth(1) == Some(TRUNK_VERSION) {
+        detail("already installed");
+        return Ok(());
+    }
+    detail("building from the crate registry (about 7 minutes the first time)");
+    run_command(
+        tools
+            .cargo()
+            .args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]),
+    )
+}
+
+fn ensure_wasm_bindgen(tools: &Tools) -> Result<()> {
+    let wanted = locked_version(&tools.root, "wasm-bindgen")?;
+    announce(&format!("wasm-bindgen-cli {wanted} (the version in Cargo.lock)"));
+    let version = output_of(tools_program(tools, "wasm-bindgen"), &["--version"]).unwrap_or_default();
+    let runner = output_of(tools_program(tools, "wasm-bindgen-test-runner"), &["--version"]);
+    if version.split_whitespace().nth(1) == Some(wanted.as_str()) && runner.is_some() {
+        detail("already installed");
+        return Ok(());
+    }
+    detail("building from the crate registry (about 2 minutes the first time)");
+    // Without `--locked`, the way shared/TOOLCHAIN.md found to build on rustc 1.95.
+    run_command(
+        tools
+            .cargo()
+            .args(["install", "wasm-bindgen-cli", "--version", &wanted, "--force"]),
+    )
+}
+
+fn ensure_wasm_opt(tools: &Tools) -> Result<()> {
+    announce(&format!(
+        "wasm-opt from npm binaryen@{BINARYEN_NPM_VERSION} (in .tools/)"
+    ));
+    let wasm_opt = binaryen_bin_dir(&tools.root).join("wasm-opt");
+    let major = BINARYEN_NPM_VERSION
+        .split('.')
+        .next()
+        .unwrap_or(BINARYEN_NPM_VERSION);
+    let version = output_of(&wasm_opt, &["--version"]).unwrap_or_default();
+    if version.contains(&format!("version {major}")) {
+        detail("already installed");
+        return Ok(());
+    }
+    let prefix = tools.root.join(".tools/binaryen");
+    std::fs::create_dir_all(&prefix).with_context(|| format!("creating {}", prefix.display()))?;
+    run_command(tools.command("npm").args([
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--prefix",
+        &prefix.to_string_lossy(),
+        &format!("binaryen@{BINARYEN_NPM_VERSION}"),
+    ]))?;
+    if output_of(&wasm_opt, &["--version"]).is_none() {
+        bail!("npm installed binaryen but {} does not run", wasm_opt.display());
+    }
+    Ok(())
+}
+
+/// Resolves a program through the tools PATH (for version checks before anything runs).
+fn tools_program(tools: &Tools, name: &str) -> PathBuf {
+    env::split_paths(&tools.path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| PathBuf::from(name))
+}
+
+/// The version of `package` recorded in Cargo.lock.
+pub fn locked_version(root: &Path, package: &str) -> Result<String> {
+    let lock_path = root.join("Cargo.lock");
+    let lock =
+        std::fs::read_to_string(&lock_path).with_context(|| format!("reading {}", lock_path.display()))?;
+    let table: toml::Table = lock.parse().context("Cargo.lock is not valid TOML")?;
+    table
+        .get("package")
+        .and_then(toml::Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|entry| entry.get("name").and_then(toml::Value::as_str) == Some(package))
+        .and_then(|entry| entry.get("version").and_then(toml::Value::as_str))
+        .map(str::to_owned)
+        .with_context(|| format!("Cargo.lock has no package {package}"))
+}
