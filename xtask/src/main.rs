@@ -16,7 +16,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Set up, run, test and ship Shotline", version)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "Set up, run, test and ship Shotline",
+    version
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -15,6 +15,10 @@ use crate::env_path;
 const UI_TIMEOUT_S: u64 = 30;
 const POLL_INTERVAL_MS: u64 = 100;
 const DRIVER_START_TIMEOUT_S: u64 = 20;
+const DESKTOP_WIDTH_PX: u32 = 1280;
+const DESKTOP_HEIGHT_PX: u32 = 800;
+pub const PHONE_WIDTH_PX: u32 = 390;
+const PHONE_HEIGHT_PX: u32 = 844;
 
 pub struct Browser {
     pub client: Client,
@@ -23,8 +27,18 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// A fresh headless Chromium (new profile: empty storage) with a window of this size.
-    pub async fn start(width: u32, height: u32) -> Result<Self> {
+    /// A fresh headless Chromium (new profile: empty storage) at 1280×800.
+    pub async fn desktop() -> Result<Self> {
+        Self::start(DESKTOP_WIDTH_PX, DESKTOP_HEIGHT_PX, false).await
+    }
+
+    /// A 390 px wide phone viewport. Headless windows cannot be narrower than 500 px, so
+    /// the width is set by Chromium's device emulation instead.
+    pub async fn phone() -> Result<Self> {
+        Self::start(PHONE_WIDTH_PX, PHONE_HEIGHT_PX, true).await
+    }
+
+    async fn start(width: u32, height: u32, emulate_device: bool) -> Result<Self> {
         let chromedriver = env_path("CHROMEDRIVER");
         let chromium = env_path("CHROMIUM");
         let port = free_port()?;
@@ -51,6 +65,12 @@ impl Browser {
                 ],
             },
         });
+        let mut capabilities = capabilities;
+        if emulate_device {
+            capabilities["goog:chromeOptions"]["mobileEmulation"] = serde_json::json!({
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 },
+            });
+        }
         let serde_json::Value::Object(capabilities) = capabilities else {
             bail!("capabilities must be a JSON object");
         };

@@ -6,7 +6,7 @@ mod browser;
 mod sim;
 mod site;
 
-pub use browser::Browser;
+pub use browser::{Browser, PHONE_WIDTH_PX};
 pub use sim::Sim;
 pub use site::StaticSite;
 

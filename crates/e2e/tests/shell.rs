@@ -1,17 +1,15 @@
 //! The app shell as a person meets it: it loads, finds the server, and explains refusals.
 
 use fantoccini::Locator;
-use shotline_e2e::{Browser, Sim, StaticSite};
+use shotline_e2e::{Browser, PHONE_WIDTH_PX, Sim, StaticSite};
 
-const DESKTOP: (u32, u32) = (1280, 800);
-const PHONE_WIDTH: u32 = 390;
 const STATUS: &str = ".connection";
 
 #[tokio::test]
 async fn page_loads_and_shows_connected_with_the_simulators_device_name() -> anyhow::Result<()> {
     let sim = Sim::start(&["--enable-cors-header"]).await?;
     let site = StaticSite::start().await?;
-    let browser = Browser::start(DESKTOP.0, DESKTOP.1).await?;
+    let browser = Browser::desktop().await?;
     browser.client.goto(&site.url()).await?;
     assert_eq!(browser.client.title().await?, "Shotline");
     browser.wait_for_text("h1", |text| text == "Shotline").await?;
@@ -50,7 +48,7 @@ async fn origin_check_refusal_shows_the_exact_cors_command() -> anyhow::Result<(
     // app is on another port: the browser sees only a failed fetch.
     let sim = Sim::start(&[]).await?;
     let site = StaticSite::start().await?;
-    let browser = Browser::start(DESKTOP.0, DESKTOP.1).await?;
+    let browser = Browser::desktop().await?;
     browser.client.goto(&site.url()).await?;
     browser.fill_and_submit("server-url", &sim.url()).await?;
     let status = browser
@@ -77,7 +75,7 @@ async fn origin_check_refusal_shows_the_exact_cors_command() -> anyhow::Result<(
 async fn a_server_that_is_not_running_is_reported_unreachable_then_found_when_it_starts() -> anyhow::Result<()>
 {
     let site = StaticSite::start().await?;
-    let browser = Browser::start(DESKTOP.0, DESKTOP.1).await?;
+    let browser = Browser::desktop().await?;
     browser.client.goto(&site.url()).await?;
     let sim = Sim::start(&["--enable-cors-header"]).await?;
     let address = sim.url();
@@ -95,7 +93,7 @@ async fn a_server_that_is_not_running_is_reported_unreachable_then_found_when_it
 #[tokio::test]
 async fn an_invalid_address_is_explained_next_to_the_field() -> anyhow::Result<()> {
     let site = StaticSite::start().await?;
-    let browser = Browser::start(DESKTOP.0, DESKTOP.1).await?;
+    let browser = Browser::desktop().await?;
     browser.client.goto(&site.url()).await?;
     browser.fill_and_submit("server-url", "ftp://example").await?;
     let message = browser
@@ -113,7 +111,7 @@ async fn an_invalid_address_is_explained_next_to_the_field() -> anyhow::Result<(
 async fn the_shell_fits_a_390_px_phone_without_sideways_scrolling() -> anyhow::Result<()> {
     let sim = Sim::start(&[]).await?;
     let site = StaticSite::start().await?;
-    let browser = Browser::start(PHONE_WIDTH, 844).await?;
+    let browser = Browser::phone().await?;
     browser.client.goto(&site.url()).await?;
     browser.fill_and_submit("server-url", &sim.url()).await?;
     // The longest state (the refusal with its command) is the one most likely to overflow.

@@ -37,7 +37,7 @@ pub fn ServerBar() -> impl IntoView {
                         inputmode="url"
                         autocomplete="url"
                         spellcheck="false"
-                        placeholder="empty = this page's /api proxy, or http://127.0.0.1:8188"
+                        placeholder="blank = this page's proxy"
                         aria-describedby="server-url-error"
                         aria-invalid=move || input_error.with(Option::is_some).to_string()
                         prop:value=move || draft.get()
