@@ -4,6 +4,8 @@
 mod app;
 pub mod comfy;
 mod components;
+pub mod generation;
+pub mod project;
 pub mod servers;
 pub mod storage;
 

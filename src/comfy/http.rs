@@ -1,44 +1,25 @@
-//! ComfyUI's REST API over gloo-net: typed methods, typed errors.
+//! ComfyUI's REST API over gloo-net: typed methods, typed errors. The only HTTP user.
 //!
-//! Requests carry no credentials and no headers beyond the CORS-safelisted ones, because
-//! ComfyUI's `--enable-cors-header` allows only `Content-Type` and `Authorization` and
-//! answers `Access-Control-Allow-Origin: *`, which browsers refuse with credentials.
+//! Requests carry no credentials and no headers beyond `Content-Type`, because ComfyUI's
+//! `--enable-cors-header` allows only `Content-Type` and `Authorization` and answers
+//! `Access-Control-Allow-Origin: *`, which browsers refuse with credentials.
 
-use gloo_net::http::{Request, Response};
-use shotline_model::server_url::{ServerUrl, cors_command};
-use shotline_protocol::SystemStats;
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shotline_model::server_url::{ServerUrl, cors_command, encode_query_value};
+use shotline_protocol::http::{
+    History, HistoryEntry, InterruptRequest, PromptAccepted, PromptRejected, PromptRequest, QueueRequest,
+    QueueSnapshot, UploadedImage,
+};
+use shotline_protocol::ws::FeatureFlags;
+use shotline_protocol::{OutputFile, SystemStats};
 use web_sys::{RequestCredentials, RequestMode};
+
+use super::error::ComfyError;
 
 /// How long an error body may be when shown to a person.
 const ERROR_BODY_MAX_CHARS: usize = 2_000;
-
-/// Everything that can go wrong talking to ComfyUI, each with what the user should do.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ComfyError {
-    #[error("No ComfyUI answers at {url}. Start ComfyUI, or check the address and port.")]
-    Unreachable { url: String },
-    #[error(
-        "ComfyUI at {url} is running but refused this page ({page_origin}) with its origin check. \
-         Restart it with: {command}"
-    )]
-    OriginRejected {
-        url: String,
-        page_origin: String,
-        command: String,
-    },
-    #[error("{url} answered HTTP {status}{}", body_suffix(.body))]
-    Http { url: String, status: u16, body: String },
-    #[error("{url} answered, but not with ComfyUI's JSON ({reason}). Is this address a ComfyUI server?")]
-    Decode { url: String, reason: String },
-}
-
-fn body_suffix(body: &str) -> String {
-    if body.trim().is_empty() {
-        String::new()
-    } else {
-        format!(": {}", body.trim())
-    }
-}
 
 /// A client for one server. Cheap to clone.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,17 +38,118 @@ impl ComfyClient {
 
     /// `GET /api/system_stats`: version, OS, devices and their VRAM.
     pub async fn system_stats(&self) -> Result<SystemStats, ComfyError> {
-        let url = self.server.api("/system_stats");
-        let response = self.get(&url).await?;
+        self.get_json("/system_stats").await
+    }
+
+    /// `GET /api/features`, or `None` from servers older than the route (404).
+    pub async fn features(&self) -> Result<Option<FeatureFlags>, ComfyError> {
+        match self.get_json("/features").await {
+            Ok(flags) => Ok(Some(flags)),
+            Err(ComfyError::Http { status: 404, .. }) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// `POST /api/prompt`. A 400 becomes [`ComfyError::Validation`] with the per-node
+    /// errors; anything else that is not 200 keeps its body (often plain text, not JSON).
+    pub async fn submit(&self, request: &PromptRequest) -> Result<PromptAccepted, ComfyError> {
+        let url = self.server.api("/prompt");
+        let response = self.send(&url, post_json(&url, request)?).await;
+        match response {
+            Ok(response) => decode_json(&url, response).await,
+            Err(ComfyError::Http {
+                status: 400,
+                body,
+                url,
+            }) => match serde_json::from_str::<PromptRejected>(&body) {
+                Ok(rejected) => Err(ComfyError::Validation(Box::new(rejected))),
+                Err(_) => Err(ComfyError::Http {
+                    url,
+                    status: 400,
+                    body,
+                }),
+            },
+            Err(error) => Err(error),
+        }
+    }
+
+    /// `GET /api/queue`, with the workflows inside each item skipped while parsing.
+    pub async fn queue(&self) -> Result<QueueSnapshot, ComfyError> {
+        self.get_json("/queue").await
+    }
+
+    /// `GET /api/history/{id}`: `None` while the prompt is queued, running or unknown.
+    pub async fn history_entry(&self, prompt_id: &str) -> Result<Option<HistoryEntry>, ComfyError> {
+        let route = format!("/history/{}", encode_query_value(prompt_id));
+        let history: History = self.get_json(&route).await?;
+        Ok(history
+            .0
+            .into_iter()
+            .find(|(id, _)| id == prompt_id)
+            .map(|(_, entry)| entry))
+    }
+
+    /// `GET /api/view` of one output file: its bytes.
+    pub async fn view(&self, file: &OutputFile) -> Result<Vec<u8>, ComfyError> {
+        let url = self.view_url(file);
+        let response = self.send(&url, get_request(&url)?).await?;
+        response.binary().await.map_err(|error| ComfyError::Decode {
+            url,
+            reason: error.to_string(),
+        })
+    }
+
+    pub fn view_url(&self, file: &OutputFile) -> String {
+        self.server.api(&format!(
+            "/view?filename={}&subfolder={}&type={}",
+            encode_query_value(&file.filename),
+            encode_query_value(&file.subfolder),
+            encode_query_value(&file.folder_type)
+        ))
+    }
+
+    /// Interrupts `prompt_id` only if it is the one running: the untargeted form would
+    /// stop whatever runs, maybe another person's work (trace e).
+    pub async fn interrupt(&self, prompt_id: &str) -> Result<(), ComfyError> {
+        let url = self.server.api("/interrupt");
+        self.send(&url, post_json(&url, &InterruptRequest::prompt(prompt_id))?)
+            .await
+            .map(drop)
+    }
+
+    /// Removes pending prompts; a no-op for running or unknown ids (trace f).
+    pub async fn delete_from_queue(&self, prompt_ids: &[&str]) -> Result<(), ComfyError> {
+        let url = self.server.api("/queue");
+        self.send(&url, post_json(&url, &QueueRequest::delete(prompt_ids))?)
+            .await
+            .map(drop)
+    }
+
+    /// `POST /api/upload/image` with `overwrite=false`: a clash with different bytes is
+    /// renamed by the server, so the returned name is the one to use (trace l).
+    pub async fn upload_image(
+        &self,
+        file_name: &str,
+        bytes: &[u8],
+        mime: &str,
+    ) -> Result<UploadedImage, ComfyError> {
+        let url = self.server.api("/upload/image");
+        let form = upload_form(file_name, bytes, mime).map_err(ComfyError::Request)?;
+        let request = builder(Request::post(&url))
+            .body(form)
+            .map_err(|error| ComfyError::Request(error.to_string()))?;
+        let response = self.send(&url, request).await?;
         decode_json(&url, response).await
     }
 
-    async fn get(&self, url: &str) -> Result<Response, ComfyError> {
-        let sent = Request::get(url)
-            .credentials(RequestCredentials::Omit)
-            .send()
-            .await;
-        match sent {
+    async fn get_json<T: DeserializeOwned>(&self, route: &str) -> Result<T, ComfyError> {
+        let url = self.server.api(route);
+        let response = self.send(&url, get_request(&url)?).await?;
+        decode_json(&url, response).await
+    }
+
+    async fn send(&self, url: &str, request: Request) -> Result<Response, ComfyError> {
+        match request.send().await {
             Ok(response) if response.ok() => Ok(response),
             Ok(response) => Err(http_error(url, response).await),
             Err(_) => Err(self.diagnose_network_failure(url).await),
@@ -84,21 +166,42 @@ impl ComfyClient {
             .send()
             .await;
         match probe {
-            Ok(_) if !self.server.is_same_origin() => self.origin_rejected(),
+            Ok(_) if !self.server.is_same_origin() => origin_rejected(self.server.display()),
             _ => ComfyError::Unreachable {
                 url: self.server.display().to_owned(),
             },
         }
     }
+}
 
-    fn origin_rejected(&self) -> ComfyError {
-        let page_origin = page_origin();
-        ComfyError::OriginRejected {
-            url: self.server.display().to_owned(),
-            command: cors_command(&page_origin),
-            page_origin,
-        }
-    }
+fn builder(request: RequestBuilder) -> RequestBuilder {
+    request.credentials(RequestCredentials::Omit)
+}
+
+fn get_request(url: &str) -> Result<Request, ComfyError> {
+    builder(Request::get(url))
+        .build()
+        .map_err(|error| ComfyError::Request(error.to_string()))
+}
+
+fn post_json(url: &str, body: &impl Serialize) -> Result<Request, ComfyError> {
+    builder(Request::post(url))
+        .json(body)
+        .map_err(|error| ComfyError::Request(error.to_string()))
+}
+
+fn upload_form(file_name: &str, bytes: &[u8], mime: &str) -> Result<web_sys::FormData, String> {
+    let js_error = |error: wasm_bindgen::JsValue| format!("{error:?}");
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(js_error)?;
+    let form = web_sys::FormData::new().map_err(js_error)?;
+    form.append_with_blob_and_filename("image", &blob, file_name)
+        .map_err(js_error)?;
+    form.append_with_str("type", "input").map_err(js_error)?;
+    form.append_with_str("overwrite", "false").map_err(js_error)?;
+    Ok(form)
 }
 
 async fn http_error(url: &str, response: Response) -> ComfyError {
@@ -106,12 +209,7 @@ async fn http_error(url: &str, response: Response) -> ComfyError {
     let body = response.text().await.unwrap_or_default();
     // ComfyUI's origin check answers a bare 403 with an empty body (trace k_origin_403).
     if status == 403 && body.trim().is_empty() {
-        let page_origin = page_origin();
-        return ComfyError::OriginRejected {
-            url: url.to_owned(),
-            command: cors_command(&page_origin),
-            page_origin,
-        };
+        return origin_rejected(url);
     }
     ComfyError::Http {
         url: url.to_owned(),
@@ -120,7 +218,16 @@ async fn http_error(url: &str, response: Response) -> ComfyError {
     }
 }
 
-async fn decode_json<T: serde::de::DeserializeOwned>(url: &str, response: Response) -> Result<T, ComfyError> {
+fn origin_rejected(url: &str) -> ComfyError {
+    let page_origin = page_origin();
+    ComfyError::OriginRejected {
+        url: url.to_owned(),
+        command: cors_command(&page_origin),
+        page_origin,
+    }
+}
+
+async fn decode_json<T: DeserializeOwned>(url: &str, response: Response) -> Result<T, ComfyError> {
     let text = response.text().await.map_err(|error| ComfyError::Decode {
         url: url.to_owned(),
         reason: error.to_string(),

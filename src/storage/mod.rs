@@ -1,3 +1,22 @@
-//! Everything the app remembers in the browser.
+//! Everything the app remembers in the browser. This module is the only IndexedDB
+//! (rexie) user; `schema` documents the layout and how versions upgrade.
 
+mod database;
+mod error;
+mod jobs;
+mod media;
+mod project_parts;
+mod projects;
+mod records;
+mod schema;
 pub mod settings;
+mod settings_store;
+mod usage;
+
+pub use database::{DB_NAME, Storage};
+pub use error::StorageError;
+pub use jobs::{JobRecord, JobStatus};
+pub use media::MediaRecord;
+pub use projects::{ProjectSummary, SaveReceipt, StoredProject};
+pub use schema::DB_VERSION;
+pub use usage::{ProjectUsage, StorageEstimate};

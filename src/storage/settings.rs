@@ -21,3 +21,24 @@ pub fn save_server_url(url: &str) {
         web_sys::console::warn_1(&"Shotline: the browser refused to remember the server address".into());
     }
 }
+
+const CLIENT_ID_KEY: &str = "shotline.client_id";
+
+/// The clientId this browser uses on every ComfyUI socket, made once and kept: ComfyUI
+/// sends a prompt's events only to the clientId that submitted it, so a reload with a
+/// new id would never hear about work already running.
+pub fn client_id() -> String {
+    let storage = local_storage();
+    if let Some(id) = storage
+        .as_ref()
+        .and_then(|s| s.get_item(CLIENT_ID_KEY).ok().flatten())
+        && !id.is_empty()
+    {
+        return id;
+    }
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    if let Some(storage) = storage {
+        let _ = storage.set_item(CLIENT_ID_KEY, &id);
+    }
+    id
+}

@@ -13,6 +13,7 @@ use crate::step::{announce, describe, detail, run_command};
 use crate::tools::{Tools, ensure_app_tools};
 
 const SIM_START_TIMEOUT_S: u64 = 60;
+const WASM_SUITE_TIMEOUT_S: u64 = 600;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Tier {
@@ -140,6 +141,8 @@ fn wasm_tier(tools: &Tools, browser: &Browser) -> Result<Counts> {
             "wasm32-unknown-unknown",
         ])
         .env("CHROMEDRIVER", &browser.chromedriver)
+        // The runner's default (20 s) is for the whole page; these suites drive real runs.
+        .env("WASM_BINDGEN_TEST_TIMEOUT", WASM_SUITE_TIMEOUT_S.to_string())
         // Read at compile time by tests/ (option_env!): wasm code cannot see the environment.
         .env("SHOTLINE_TEST_COMFY_URL", sim.url());
     let counts = run_counting(command);

@@ -1,4 +1,4 @@
-//! The prompt as a graph: links, execution order, cache signatures and input resolution.
+//! The prompt as a graph: links, dependencies, cache signatures and input resolution.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -26,8 +26,8 @@ pub fn node_id_order(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-/// Dependencies first, outputs in id order; each node once.
-pub fn execution_order(prompt: &Map<String, Value>, outputs: &[String]) -> Vec<String> {
+/// Every node the outputs need, each after its dependencies; the order signatures are built in.
+pub fn dependencies_first(prompt: &Map<String, Value>, outputs: &[String]) -> Vec<String> {
     let mut order = Vec::new();
     let mut seen = HashSet::new();
     for output in outputs {

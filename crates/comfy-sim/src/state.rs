@@ -2,7 +2,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tokio::sync::Notify;
@@ -13,6 +13,9 @@ use crate::faults::ActiveFaults;
 use crate::history::History;
 use crate::queue::PromptQueue;
 use crate::ws::Hub;
+
+/// How often a stalled socket checks whether its stall was lifted early.
+const STALL_RECHECK_MS: u64 = 50;
 
 /// Which node of which client's prompt is running, for sockets that reconnect mid-run.
 #[derive(Debug, Clone)]
@@ -109,12 +112,15 @@ impl Sim {
         self.faults().is_restarting(Instant::now())
     }
 
-    /// Holds a socket's next message back while the `stall_ws_ms` fault is active.
+    /// Holds a socket's next message back while the `stall_ws_ms` fault is active. It looks
+    /// again every slice so that `DELETE /sim/faults` ends a long stall promptly.
     pub async fn wait_while_sockets_stalled(&self) {
         loop {
             let remaining = self.faults().stall_remaining(Instant::now());
             match remaining {
-                Some(remaining) => tokio::time::sleep(remaining).await,
+                Some(remaining) => {
+                    tokio::time::sleep(remaining.min(Duration::from_millis(STALL_RECHECK_MS))).await
+                }
                 None => return,
             }
         }

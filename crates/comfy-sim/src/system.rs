@@ -16,7 +16,7 @@ pub fn system_stats(config: &Config) -> Value {
     let (ram_total, ram_free) = memory_bytes().unwrap_or((FALLBACK_RAM_TOTAL_BYTES, FALLBACK_RAM_FREE_BYTES));
     json!({
         "system": {
-            "os": std::env::consts::FAMILY,
+            "os": python_os_name(),
             "ram_total": ram_total,
             "ram_free": ram_free,
             "comfyui_version": COMFYUI_VERSION,
@@ -38,6 +38,11 @@ pub fn system_stats(config: &Config) -> Value {
             "torch_vram_free": ram_free,
         }],
     })
+}
+
+/// Python's `os.name`, which ComfyUI reports: `posix` on Linux and macOS (trace m_misc).
+fn python_os_name() -> &'static str {
+    if cfg!(windows) { "nt" } else { "posix" }
 }
 
 /// `(MemTotal, MemAvailable)` in bytes, like ComfyUI reports RAM as VRAM on a CPU device.

@@ -25,6 +25,7 @@ async fn system_stats_has_the_recorded_shape_and_says_it_is_a_simulator() {
         assert_eq!(key_set(&stats["system"]), key_set(&recorded["system"]));
         assert_eq!(key_set(&stats["devices"][0]), key_set(&recorded["devices"][0]));
         assert_eq!(stats["system"]["comfyui_version"], "0.3.64");
+        assert_eq!(stats["system"]["os"], recorded["system"]["os"]);
         assert!(
             stats["devices"][0]["name"]
                 .as_str()

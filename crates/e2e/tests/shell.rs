@@ -127,7 +127,11 @@ async fn the_shell_fits_a_390_px_phone_without_sideways_scrolling() -> anyhow::R
         .await?;
     let scroll_width = widths[0].as_u64().unwrap_or(u64::MAX);
     let viewport_width = widths[1].as_u64().unwrap_or(0);
-    assert_eq!(viewport_width, u64::from(PHONE_WIDTH_PX), "the phone viewport is emulated");
+    assert_eq!(
+        viewport_width,
+        u64::from(PHONE_WIDTH_PX),
+        "the phone viewport is emulated"
+    );
     assert!(
         scroll_width <= viewport_width,
         "page is {scroll_width} px wide in a {viewport_width} px viewport"

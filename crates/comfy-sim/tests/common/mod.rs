@@ -15,7 +15,11 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+pub mod trace;
+
 pub const WAIT_TIMEOUT: Duration = Duration::from_secs(60);
+const TINY_RECEIVE_BUFFER_BYTES: u32 = 1024;
+const HISTORY_POLL_INTERVAL: Duration = Duration::from_millis(50);
 
 pub struct TestSim {
     pub addr: SocketAddr,
@@ -78,6 +82,20 @@ impl TestSim {
         self.socket_with_origin(client_id, None)
             .await
             .expect("socket opens")
+    }
+
+    /// A socket whose client-side receive buffer is as small as the kernel allows, so a test
+    /// that stops reading from it fills the server's per-client outbox quickly.
+    pub async fn socket_with_tiny_receive_buffer(&self, client_id: &str) -> Socket {
+        let tcp = tokio::net::TcpSocket::new_v4().expect("socket");
+        tcp.set_recv_buffer_size(TINY_RECEIVE_BUFFER_BYTES)
+            .expect("buffer size");
+        let stream = tcp.connect(self.addr).await.expect("connects");
+        let url = format!("ws://{}/ws?clientId={client_id}", self.addr);
+        let (stream, _) = tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream))
+            .await
+            .expect("upgrade");
+        Socket { stream }
     }
 
     pub async fn socket_with_origin(
@@ -146,6 +164,19 @@ impl Socket {
         }
     }
 
+    /// The next frame if one arrives within `wait`; for checking that nothing is being sent.
+    pub async fn frame_within(&mut self, wait: Duration) -> Option<Frame> {
+        tokio::time::timeout(wait, self.next_frame()).await.ok().flatten()
+    }
+
+    pub async fn send_raw(&mut self, message: Message) {
+        self.stream.send(message).await.expect("send");
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.stream.close(None).await;
+    }
+
     pub async fn next_json(&mut self) -> Value {
         loop {
             if let Frame::Json(message) = self.next_frame().await.expect("socket stays open") {
@@ -177,6 +208,40 @@ impl Socket {
                 return frames;
             }
         }
+    }
+}
+
+/// EmptyImage → SlowCounter(`steps`, `delay_s` seconds each) → SaveImage, as traces d–i use.
+pub fn slow_workflow(steps: u64, delay_s: f64) -> Value {
+    serde_json::json!({
+        "1": {"class_type": "EmptyImage", "inputs": {"width": 16, "height": 16, "batch_size": 1, "color": 255}},
+        "2": {"class_type": "SlowCounter", "inputs": {"image": ["1", 0], "steps": steps, "delay": delay_s}},
+        "3": {"class_type": "SaveImage", "inputs": {"images": ["2", 0], "filename_prefix": "slow"}},
+    })
+}
+
+impl TestSim {
+    /// Queues `workflow` for `client_id` under a fresh prompt_id and returns that id.
+    pub async fn submit(&self, client_id: &str, workflow: &Value) -> String {
+        let prompt_id = uuid::Uuid::new_v4().to_string();
+        let body = serde_json::json!({"prompt": workflow, "client_id": client_id, "prompt_id": prompt_id});
+        let response = self.post_json("/prompt", &body).await;
+        assert_eq!(response.status(), 200, "prompt accepted");
+        prompt_id
+    }
+
+    /// Polls `/history/{id}` until the prompt has finished, and returns its entry.
+    pub async fn wait_for_history(&self, prompt_id: &str) -> Value {
+        let waited = tokio::time::timeout(WAIT_TIMEOUT, async {
+            loop {
+                let (_, body) = self.get_json(&format!("/history/{prompt_id}")).await;
+                if let Some(entry) = body.get(prompt_id) {
+                    return entry.clone();
+                }
+                tokio::time::sleep(HISTORY_POLL_INTERVAL).await;
+            }
+        });
+        waited.await.expect("the prompt finishes within the timeout")
     }
 }
 

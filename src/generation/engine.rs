@@ -1,0 +1,180 @@
+//! The engine's state and the one place where events are folded into jobs.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use gloo_timers::callback::Interval;
+use leptos::prelude::*;
+use shotline_protocol::job::running_prompt;
+use shotline_protocol::{Effect, JobEvent, JobState, apply};
+use wasm_bindgen_futures::spawn_local;
+
+use super::job_view::JobView;
+use super::preview::PreviewUrl;
+use super::servers::ServerLink;
+use super::{outputs, persist, reconcile};
+use crate::storage::{JobRecord, Storage};
+
+/// Shared, single-threaded: every callback (socket, timer, fetch) holds one of these.
+pub(super) type EngineRef = Rc<RefCell<Engine>>;
+
+/// History can race `execution_success` (PROTOCOL.md); ask again with growing delays.
+const HISTORY_RETRY_FIRST_DELAY_MS: u32 = 250;
+const HISTORY_RETRY_MAX_DELAY_MS: u32 = 4_000;
+
+pub(super) struct Engine {
+    pub storage: Option<Storage>,
+    pub client_id: String,
+    pub owner: Owner,
+    pub job_ids: RwSignal<Vec<String>>,
+    pub jobs: BTreeMap<String, TrackedJob>,
+    pub servers: BTreeMap<String, ServerLink>,
+    pub ticker: Option<Interval>,
+}
+
+pub(super) struct TrackedJob {
+    pub record: JobRecord,
+    pub view: RwSignal<JobView>,
+    pub preview: Option<PreviewUrl>,
+    pub history_retries: u32,
+    /// The state kind last written to storage: progress ticks are not persisted.
+    pub persisted_kind: Option<std::mem::Discriminant<JobState>>,
+}
+
+impl TrackedJob {
+    pub fn server_key(&self) -> &str {
+        &self.record.server
+    }
+
+    /// Copies the job's state into its view signal. A preview is kept only while the
+    /// job runs: bounded memory, whatever the number of jobs.
+    pub fn refresh_view(&mut self) {
+        if !matches!(self.record.job.state(), JobState::Running(_)) {
+            self.preview = None;
+        }
+        let state = self.record.job.state().clone();
+        let preview_url = self.preview.as_ref().map(|p| p.url().to_owned());
+        let finished = self.record.job.is_terminal();
+        let updated_ms = self.record.updated_ms;
+        self.view.update(|view| {
+            view.state = state;
+            view.preview_url = preview_url;
+            if finished && view.finished_ms.is_none() {
+                view.finished_ms = Some(updated_ms);
+            }
+        });
+    }
+}
+
+impl Engine {
+    /// The running job of this app on `server_key`, for events without a prompt id.
+    pub fn running_on(&self, server_key: &str) -> Option<String> {
+        running_prompt(
+            self.jobs
+                .values()
+                .filter(|job| job.server_key() == server_key)
+                .map(|job| &job.record.job),
+        )
+        .map(str::to_owned)
+    }
+
+    pub fn unfinished_on(&self, server_key: &str) -> Vec<String> {
+        self.jobs
+            .values()
+            .filter(|job| job.server_key() == server_key && !job.record.job.is_terminal())
+            .map(|job| job.record.prompt_id.clone())
+            .collect()
+    }
+}
+
+/// Folds one event into a job, updates its view, persists a change of state kind, and
+/// carries out what the reducer asked for.
+pub(super) fn apply_event(engine: &EngineRef, prompt_id: &str, event: JobEvent<'_>) {
+    let effect = {
+        let mut state = engine.borrow_mut();
+        let Some(job) = state.jobs.get_mut(prompt_id) else {
+            return;
+        };
+        let effect = apply(&mut job.record.job, event, now_ms() as u64);
+        job.record.updated_ms = now_ms();
+        job.refresh_view();
+        effect
+    };
+    after_change(engine, prompt_id, effect);
+}
+
+/// Shared tail of every change: persist if the state kind moved, then run the effect.
+pub(super) fn after_change(engine: &EngineRef, prompt_id: &str, effect: Effect) {
+    persist::save_job_if_state_moved(engine, prompt_id);
+    run_effect(engine, prompt_id, effect);
+}
+
+pub(super) fn run_effect(engine: &EngineRef, prompt_id: &str, effect: Effect) {
+    let engine = Rc::clone(engine);
+    let prompt_id = prompt_id.to_owned();
+    match effect {
+        Effect::None => {}
+        Effect::FetchHistory => spawn_local(async move { fetch_history(&engine, &prompt_id).await }),
+        Effect::RetryHistoryLater => spawn_local(async move {
+            let delay = {
+                let mut state = engine.borrow_mut();
+                let Some(job) = state.jobs.get_mut(&prompt_id) else {
+                    return;
+                };
+                job.history_retries += 1;
+                retry_delay_ms(job.history_retries)
+            };
+            gloo_timers::future::TimeoutFuture::new(delay).await;
+            fetch_history(&engine, &prompt_id).await;
+        }),
+        Effect::FetchOutputs(files) => {
+            spawn_local(async move { outputs::fetch(&engine, &prompt_id, files).await })
+        }
+        Effect::DeleteFromQueue => spawn_local(async move {
+            if let Some(client) = client_for(&engine, &prompt_id) {
+                let _ = client.delete_from_queue(&[prompt_id.as_str()]).await;
+            }
+            reconcile::request(&engine, &prompt_id);
+        }),
+        Effect::Interrupt => spawn_local(async move {
+            if let Some(client) = client_for(&engine, &prompt_id) {
+                let _ = client.interrupt(&prompt_id).await;
+            }
+            reconcile::request(&engine, &prompt_id);
+        }),
+    }
+}
+
+async fn fetch_history(engine: &EngineRef, prompt_id: &str) {
+    let Some(client) = client_for(engine, prompt_id) else {
+        return;
+    };
+    match client.history_entry(prompt_id).await {
+        Ok(entry) => {
+            super::servers::note_contact(engine, client.server().as_str());
+            apply_event(engine, prompt_id, JobEvent::History(entry.as_ref()));
+        }
+        // Unreachable or a 500: the reconciler keeps asking until it has an answer.
+        Err(_) => reconcile::request(engine, prompt_id),
+    }
+}
+
+pub(super) fn client_for(engine: &EngineRef, prompt_id: &str) -> Option<crate::comfy::ComfyClient> {
+    let state = engine.borrow();
+    let job = state.jobs.get(prompt_id)?;
+    state
+        .servers
+        .get(job.server_key())
+        .map(|link| link.client.clone())
+}
+
+fn retry_delay_ms(attempt: u32) -> u32 {
+    HISTORY_RETRY_FIRST_DELAY_MS
+        .saturating_mul(1 << attempt.min(8))
+        .min(HISTORY_RETRY_MAX_DELAY_MS)
+}
+
+pub(super) fn now_ms() -> f64 {
+    js_sys::Date::now()
+}

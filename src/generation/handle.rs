@@ -1,0 +1,288 @@
+//! The Copy handle views and other hooks use: submit, cancel, resubmit, read jobs.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use shotline_model::server_url::ServerUrl;
+use shotline_protocol::http::{ApiPrompt, PromptRequest};
+use shotline_protocol::{Job, JobEvent};
+use wasm_bindgen_futures::spawn_local;
+
+use super::engine::{Engine, EngineRef, TrackedJob, apply_event, now_ms};
+use super::job_view::JobView;
+use super::persist::{save_job_now, status_of};
+use super::{reconcile, servers};
+use crate::comfy::ComfyError;
+use crate::storage::{JobRecord, Storage, settings};
+
+/// Everything needed to run one take of a shot.
+#[derive(Debug, Clone)]
+pub struct ShotRequest {
+    pub project_id: String,
+    pub shot_id: String,
+    pub server: ServerUrl,
+    /// The API-format workflow, already patched with the shot's prompt, seed, keyframe.
+    pub prompt: ApiPrompt,
+    pub profile_id: Option<String>,
+    pub seed: Option<u64>,
+}
+
+#[derive(Clone, Copy)]
+pub struct Generation {
+    job_ids: RwSignal<Vec<String>>,
+    engine: StoredValue<EngineRef, LocalStorage>,
+}
+
+impl Generation {
+    /// Ids of every job this page knows, oldest first.
+    pub fn job_ids(&self) -> Signal<Vec<String>> {
+        self.job_ids.into()
+    }
+
+    /// The live view of one job.
+    pub fn job(&self, prompt_id: &str) -> Option<ReadSignal<JobView>> {
+        self.engine.with_value(|engine| {
+            engine
+                .borrow()
+                .jobs
+                .get(prompt_id)
+                .map(|job| job.view.read_only())
+        })
+    }
+
+    /// Records the job, then submits it; returns the prompt id made for it.
+    pub fn submit(&self, request: ShotRequest) -> String {
+        let prompt_id = uuid::Uuid::new_v4().to_string();
+        let engine = self.engine.get_value();
+        let record = new_record(&engine, &prompt_id, request, 1);
+        start(engine, record);
+        prompt_id
+    }
+
+    /// Submits the same workflow again as a new job (after Lost, Failed or Cancelled).
+    pub fn resubmit(&self, prompt_id: &str) -> Option<String> {
+        let engine = self.engine.get_value();
+        let (request, attempt) = {
+            let state = engine.borrow();
+            let old = &state.jobs.get(prompt_id)?.record;
+            let prompt: ApiPrompt = serde_json::from_value(old.prompt.clone()).ok()?;
+            let request = ShotRequest {
+                project_id: old.project_id.clone(),
+                shot_id: old.shot_id.clone(),
+                server: ServerUrl::parse(&old.server).ok()?,
+                prompt,
+                profile_id: old.profile_id.clone(),
+                seed: old.seed,
+            };
+            (request, old.attempt + 1)
+        };
+        let new_id = uuid::Uuid::new_v4().to_string();
+        let record = new_record(&engine, &new_id, request, attempt);
+        start(engine, record);
+        Some(new_id)
+    }
+
+    /// Pending: removed from the queue; running: interrupted. It ends Cancelled only
+    /// once the server confirms.
+    pub fn cancel(&self, prompt_id: &str) {
+        let engine = self.engine.get_value();
+        apply_event(&engine, prompt_id, JobEvent::CancelRequested);
+    }
+}
+
+fn new_record(engine: &EngineRef, prompt_id: &str, request: ShotRequest, attempt: u32) -> JobRecord {
+    let now = now_ms();
+    let mut record = JobRecord {
+        prompt_id: prompt_id.to_owned(),
+        project_id: request.project_id,
+        shot_id: request.shot_id,
+        server: request.server.as_str().to_owned(),
+        client_id: engine.borrow().client_id.clone(),
+        attempt,
+        created_ms: now,
+        updated_ms: now,
+        job: Job::new(prompt_id, &request.prompt),
+        status: crate::storage::JobStatus::Active,
+        prompt: serde_json::to_value(&request.prompt).unwrap_or_default(),
+        profile_id: request.profile_id,
+        seed: request.seed,
+        outputs: Vec::new(),
+        media_not_saved: Vec::new(),
+    };
+    record.status = status_of(&record);
+    record
+}
+
+/// Shows the job at once (Submitting), then records and submits it.
+fn start(engine: EngineRef, record: JobRecord) {
+    let Ok(server) = ServerUrl::parse(&record.server) else {
+        return;
+    };
+    let Ok(prompt) = serde_json::from_value::<ApiPrompt>(record.prompt.clone()) else {
+        return;
+    };
+    let prompt_id = record.prompt_id.clone();
+    track(&engine, record);
+    servers::ensure_link(&engine, &server);
+    spawn_local(submit_recorded(engine, prompt_id, server, prompt));
+}
+
+/// The job record is written before the POST: events can beat the HTTP answer (trace c)
+/// and a reload in between must still know the prompt id.
+async fn submit_recorded(engine: EngineRef, prompt_id: String, server: ServerUrl, prompt: ApiPrompt) {
+    save_job_now(&engine, &prompt_id).await;
+
+    let client_id = engine.borrow().client_id.clone();
+    let request = PromptRequest {
+        prompt,
+        client_id,
+        prompt_id: prompt_id.clone(),
+        extra_data: None,
+        front: false,
+    };
+    let client = crate::comfy::ComfyClient::new(server);
+    match client.submit(&request).await {
+        Ok(accepted) => {
+            apply_event(&engine, &prompt_id, JobEvent::SubmitAccepted);
+            if !accepted.node_errors.is_empty() {
+                note(
+                    &engine,
+                    &prompt_id,
+                    format!(
+                        "ComfyUI accepted the prompt but skipped outputs with errors in nodes {}",
+                        accepted
+                            .node_errors
+                            .keys()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+            }
+        }
+        Err(ComfyError::Validation(rejected)) => {
+            apply_event(&engine, &prompt_id, JobEvent::SubmitRejected(&rejected));
+        }
+        Err(ComfyError::Http { status, body, .. }) => {
+            apply_event(
+                &engine,
+                &prompt_id,
+                JobEvent::SubmitFailed { status, body: &body },
+            );
+        }
+        // The request may or may not have reached the server: ask it before failing.
+        Err(error) => match client.queue().await {
+            Ok(queue) if queue.is_running(&prompt_id) || queue.pending(&prompt_id).is_some() => {
+                apply_event(&engine, &prompt_id, JobEvent::SubmitAccepted);
+            }
+            _ => {
+                let message = error.to_string();
+                apply_event(
+                    &engine,
+                    &prompt_id,
+                    JobEvent::SubmitFailed {
+                        status: 0,
+                        body: &message,
+                    },
+                );
+            }
+        },
+    }
+    reconcile::request(&engine, &prompt_id);
+}
+
+/// Adds a job to the table and the list views read.
+fn track(engine: &EngineRef, record: JobRecord) {
+    let mut state = engine.borrow_mut();
+    let view = JobView {
+        prompt_id: record.prompt_id.clone(),
+        project_id: record.project_id.clone(),
+        shot_id: record.shot_id.clone(),
+        server: ServerUrl::parse(&record.server).unwrap_or_default(),
+        attempt: record.attempt,
+        state: record.job.state().clone(),
+        outputs: Vec::new(),
+        preview_url: None,
+        created_ms: record.created_ms,
+        finished_ms: record.job.is_terminal().then_some(record.updated_ms),
+        last_contact_ms: now_ms(),
+        notices: Vec::new(),
+    };
+    let view = state.owner.with(|| RwSignal::new(view));
+    let prompt_id = record.prompt_id.clone();
+    state.jobs.insert(
+        prompt_id.clone(),
+        TrackedJob {
+            record,
+            view,
+            preview: None,
+            history_retries: 0,
+            persisted_kind: None,
+        },
+    );
+    state.job_ids.update(|ids| ids.push(prompt_id));
+}
+
+fn note(engine: &EngineRef, prompt_id: &str, notice: String) {
+    if let Some(job) = engine.borrow().jobs.get(prompt_id) {
+        job.view.update(|view| view.notices.push(notice));
+    }
+}
+
+/// Installs the engine. `storage` is `None` when IndexedDB is unavailable: jobs then
+/// live for this page only. Unfinished jobs from an earlier visit are followed again.
+pub fn provide_generation(storage: Option<Storage>) -> Generation {
+    let job_ids = RwSignal::new(Vec::new());
+    let engine: EngineRef = Rc::new(RefCell::new(Engine {
+        storage,
+        client_id: settings::client_id(),
+        owner: Owner::current().unwrap_or_default(),
+        job_ids,
+        jobs: BTreeMap::new(),
+        servers: BTreeMap::new(),
+        ticker: None,
+    }));
+    reconcile::start_ticker(&engine);
+    let generation = Generation {
+        job_ids,
+        engine: StoredValue::new_local(engine.clone()),
+    };
+    provide_context(generation);
+    if let Some(storage) = storage {
+        spawn_local(resume_unfinished(engine, storage));
+    }
+    on_cleanup(move || {
+        if let Some(engine) = generation.engine.try_get_value() {
+            let mut state = engine.borrow_mut();
+            state.ticker = None;
+            state.servers.clear();
+        }
+    });
+    generation
+}
+
+/// After a reload: every job that had not ended is asked about again.
+async fn resume_unfinished(engine: EngineRef, storage: Storage) {
+    let Ok(records) = storage.unfinished_jobs().await else {
+        return;
+    };
+    for record in records {
+        let Ok(server) = ServerUrl::parse(&record.server) else {
+            continue;
+        };
+        let prompt_id = record.prompt_id.clone();
+        if engine.borrow().jobs.contains_key(&prompt_id) {
+            continue;
+        }
+        track(&engine, record);
+        servers::ensure_link(&engine, &server);
+        servers::suspect_restart(&engine, server.as_str());
+        reconcile::request(&engine, &prompt_id);
+    }
+}
+
+pub fn use_generation() -> Generation {
+    expect_context::<Generation>()
+}

@@ -1,0 +1,16 @@
+//! `use_generation()`: submit shots to ComfyUI, follow them to a definite end, and keep
+//! that end across reloads. The protocol logic lives in `shotline_protocol::job`; this
+//! module wires it to the socket, the HTTP client, timers and storage.
+
+mod engine;
+mod handle;
+mod job_view;
+mod outputs;
+mod persist;
+mod preview;
+mod reconcile;
+mod servers;
+
+pub use handle::{Generation, ShotRequest, provide_generation, use_generation};
+pub use job_view::{JobView, OutputMedia};
+pub use preview::live_preview_count;

@@ -1,0 +1,157 @@
+//! One link per server: its HTTP client, its socket, and what the socket says.
+
+use std::rc::Rc;
+
+use leptos::prelude::Update;
+
+use shotline_model::server_url::ServerUrl;
+use shotline_protocol::JobEvent;
+
+use super::engine::{EngineRef, apply_event, now_ms};
+use super::preview::PreviewUrl;
+use super::reconcile;
+use crate::comfy::ComfyClient;
+use crate::comfy::socket::{SocketEvent, SocketHealth, SocketHub};
+
+pub(super) struct ServerLink {
+    pub client: ComfyClient,
+    pub socket: Option<SocketHub>,
+    pub health: SocketHealth,
+    /// Bumped when the socket reopens (or the page reloads): until a reconcile has seen
+    /// the server since, a prompt in neither queue nor history means it restarted and
+    /// forgot the prompt. An epoch, not a flag, so a reopen during a reconcile counts.
+    pub restart_suspicion: u32,
+    pub restart_checked: u32,
+    pub last_contact_ms: f64,
+    pub reconcile_in_flight: bool,
+    pub last_reconcile_ms: f64,
+    pub reconcile_requested: bool,
+}
+
+/// Makes sure `server` has a link with an open (or opening) socket.
+pub(super) fn ensure_link(engine: &EngineRef, server: &ServerUrl) {
+    let key = server.as_str().to_owned();
+    if engine.borrow().servers.contains_key(&key) {
+        return;
+    }
+    let client_id = engine.borrow().client_id.clone();
+    engine.borrow_mut().servers.insert(
+        key.clone(),
+        ServerLink {
+            client: ComfyClient::new(server.clone()),
+            socket: None,
+            health: SocketHealth::Connecting,
+            restart_suspicion: 0,
+            restart_checked: 0,
+            last_contact_ms: now_ms(),
+            reconcile_in_flight: false,
+            last_reconcile_ms: 0.0,
+            reconcile_requested: true,
+        },
+    );
+    let weak = Rc::downgrade(engine);
+    let busy_weak = Rc::downgrade(engine);
+    let event_key = key.clone();
+    let busy_key = key.clone();
+    let socket = SocketHub::connect(
+        server,
+        &client_id,
+        move |event| {
+            if let Some(engine) = weak.upgrade() {
+                on_socket_event(&engine, &event_key, event);
+            }
+        },
+        move || {
+            busy_weak
+                .upgrade()
+                .is_some_and(|engine| engine.borrow().running_on(&busy_key).is_some())
+        },
+    );
+    if let Some(link) = engine.borrow_mut().servers.get_mut(&key) {
+        link.socket = Some(socket);
+    }
+}
+
+/// A reload cannot know what happened while the page was closed.
+pub(super) fn suspect_restart(engine: &EngineRef, server_key: &str) {
+    if let Some(link) = engine.borrow_mut().servers.get_mut(server_key) {
+        link.restart_suspicion += 1;
+    }
+}
+
+pub(super) fn note_contact(engine: &EngineRef, server_key: &str) {
+    let now = now_ms();
+    let ids = {
+        let mut state = engine.borrow_mut();
+        let Some(link) = state.servers.get_mut(server_key) else {
+            return;
+        };
+        link.last_contact_ms = now;
+        state.unfinished_on(server_key)
+    };
+    let state = engine.borrow();
+    for id in ids {
+        if let Some(job) = state.jobs.get(&id) {
+            job.view.update(|view| view.last_contact_ms = now);
+        }
+    }
+}
+
+fn on_socket_event(engine: &EngineRef, server_key: &str, event: SocketEvent) {
+    match event {
+        SocketEvent::Opened { reconnected } => {
+            if let Some(link) = engine.borrow_mut().servers.get_mut(server_key) {
+                link.restart_suspicion += u32::from(reconnected);
+                link.reconcile_requested = true;
+            }
+            note_contact(engine, server_key);
+        }
+        SocketEvent::Health(health) => {
+            if let Some(link) = engine.borrow_mut().servers.get_mut(server_key) {
+                link.health = health;
+                link.reconcile_requested |= health == SocketHealth::Stalled;
+            }
+        }
+        SocketEvent::Message(message) => {
+            note_contact(engine, server_key);
+            // `status` means the queue changed: refresh queue positions now, not at the
+            // next tick (reconcile spaces its requests, so a burst costs one poll).
+            if matches!(message, shotline_protocol::ServerMessage::Status(_))
+                && let Some(link) = engine.borrow_mut().servers.get_mut(server_key)
+            {
+                link.reconcile_requested = true;
+            }
+            let running = engine.borrow().running_on(server_key);
+            let target =
+                shotline_protocol::job::attribute_message(&message, running.as_deref()).map(str::to_owned);
+            if let Some(prompt_id) = target {
+                apply_event(engine, &prompt_id, JobEvent::Message(&message));
+            }
+        }
+        SocketEvent::Preview {
+            prompt_id,
+            mime,
+            bytes,
+        } => {
+            let target = prompt_id.or_else(|| engine.borrow().running_on(server_key));
+            if let Some(prompt_id) = target {
+                show_preview(engine, &prompt_id, &bytes, mime);
+            }
+        }
+    }
+    reconcile::kick(engine);
+}
+
+fn show_preview(engine: &EngineRef, prompt_id: &str, bytes: &[u8], mime: &str) {
+    let mut state = engine.borrow_mut();
+    let Some(job) = state.jobs.get_mut(prompt_id) else {
+        return;
+    };
+    if !matches!(job.record.job.state(), shotline_protocol::JobState::Running(_)) {
+        return;
+    }
+    // Replacing drops (and revokes) the previous URL: one preview per running job.
+    job.preview = PreviewUrl::new(bytes, mime);
+    let url = job.preview.as_ref().map(|p| p.url().to_owned());
+    job.view.update(|view| view.preview_url = url);
+}

@@ -1,0 +1,110 @@
+//! One row per submission to ComfyUI, written before the POST so a reload can find and
+//! reconcile work that was in flight.
+
+use rexie::{KeyRange, TransactionMode};
+use serde::{Deserialize, Serialize};
+use shotline_protocol::job::Job;
+use wasm_bindgen::JsValue;
+
+use super::Storage;
+use super::error::StorageError;
+use super::records::{During, commit, from_js, store, text_field, to_js, transaction};
+use super::schema::{JOBS, JOBS_BY_PROJECT, JOBS_BY_STATUS};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobRecord {
+    /// The key: made by the app before the POST.
+    pub prompt_id: String,
+    pub project_id: String,
+    pub shot_id: String,
+    /// The server's `ServerUrl`, as text: a job remembers its server forever.
+    pub server: String,
+    pub client_id: String,
+    pub attempt: u32,
+    pub created_ms: f64,
+    pub updated_ms: f64,
+    pub job: Job,
+    /// Derived by the caller from `job`'s state; kept apart so the status index can find
+    /// unfinished jobs without reading every row.
+    pub status: JobStatus,
+    /// The exact API prompt sent, for the run manifest.
+    pub prompt: serde_json::Value,
+    pub profile_id: Option<String>,
+    pub seed: Option<u64>,
+    /// Media ids of the outputs that were saved.
+    pub outputs: Vec<String>,
+    /// Output file names whose media could not be saved (e.g. the disk was full).
+    pub media_not_saved: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobStatus {
+    Active,
+    Done,
+    Failed,
+    Cancelled,
+    Lost,
+}
+
+impl Storage {
+    pub async fn put_job(&self, record: &JobRecord) -> Result<(), StorageError> {
+        const OPERATION: &str = "save a job";
+        let value = to_js(record)?.value;
+        let tx = transaction(self.db()?, &[JOBS], TransactionMode::ReadWrite, OPERATION)?;
+        store(&tx, JOBS, OPERATION)?
+            .put(&value, None)
+            .await
+            .during(OPERATION)?;
+        commit(tx, OPERATION).await
+    }
+
+    pub async fn get_job(&self, prompt_id: &str) -> Result<Option<JobRecord>, StorageError> {
+        const OPERATION: &str = "read a job";
+        let tx = transaction(self.db()?, &[JOBS], TransactionMode::ReadOnly, OPERATION)?;
+        let found = store(&tx, JOBS, OPERATION)?
+            .get(prompt_id.into())
+            .await
+            .during(OPERATION)?;
+        found.map(|value| from_js(JOBS, prompt_id, &value)).transpose()
+    }
+
+    /// Jobs still marked active: after a reload, the ones to reconcile with their server.
+    pub async fn unfinished_jobs(&self) -> Result<Vec<JobRecord>, StorageError> {
+        let status = serde_json::to_value(JobStatus::Active)
+            .ok()
+            .and_then(|status| status.as_str().map(JsValue::from_str))
+            .ok_or_else(|| StorageError::failed("read unfinished jobs", "status has no name"))?;
+        self.jobs_by(JOBS_BY_STATUS, status, "read unfinished jobs").await
+    }
+
+    pub async fn jobs_for_project(&self, project_id: &str) -> Result<Vec<JobRecord>, StorageError> {
+        self.jobs_by(JOBS_BY_PROJECT, project_id.into(), "read a project's jobs")
+            .await
+    }
+
+    /// Rows whose `index` equals `key`; damaged rows are skipped and reported.
+    async fn jobs_by(
+        &self,
+        index: &str,
+        key: JsValue,
+        operation: &'static str,
+    ) -> Result<Vec<JobRecord>, StorageError> {
+        let tx = transaction(self.db()?, &[JOBS], TransactionMode::ReadOnly, operation)?;
+        let range = KeyRange::only(&key).during(operation)?;
+        let rows = store(&tx, JOBS, operation)?
+            .index(index)
+            .during(operation)?
+            .get_all(Some(range), None)
+            .await
+            .during(operation)?;
+        let mut records = Vec::with_capacity(rows.len());
+        for value in rows {
+            match from_js(JOBS, &text_field(&value, "prompt_id"), &value) {
+                Ok(record) => records.push(record),
+                Err(corrupt) => self.report_skipped(corrupt),
+            }
+        }
+        Ok(records)
+    }
+}

@@ -1,0 +1,441 @@
+//! The IndexedDB layer in headless Chromium, each test on a database of its own.
+#![cfg(target_arch = "wasm32")]
+
+use rexie::{Index, ObjectStore, Rexie, TransactionMode};
+use shotline::storage::{DB_VERSION, JobRecord, JobStatus, Storage, StorageError};
+use shotline_model::project::{Action, Change, History, Project, ShotId};
+use shotline_protocol::Job;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A 1×1 transparent PNG.
+const PNG_BASE64: &str =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+const PNG_BYTES: u64 = 70;
+
+fn fresh_name() -> String {
+    format!("shotline-test-{}", uuid::Uuid::new_v4())
+}
+
+async fn open(name: &str) -> Storage {
+    Storage::open(name)
+        .await
+        .expect("IndexedDB opens in headless Chromium")
+}
+
+fn png_data_url() -> String {
+    format!("data:image/png;base64,{PNG_BASE64}")
+}
+
+fn job(prompt_id: &str, project_id: &str, status: JobStatus) -> JobRecord {
+    JobRecord {
+        prompt_id: prompt_id.to_owned(),
+        project_id: project_id.to_owned(),
+        shot_id: "shot-1".to_owned(),
+        server: "http://127.0.0.1:8188".to_owned(),
+        client_id: "client".to_owned(),
+        attempt: 1,
+        created_ms: 1.0,
+        updated_ms: 2.0,
+        job: Job::new(prompt_id, &Default::default()),
+        status,
+        prompt: serde_json::json!({ "3": { "class_type": "KSampler", "inputs": {} } }),
+        profile_id: None,
+        seed: Some(42),
+        outputs: Vec::new(),
+        media_not_saved: Vec::new(),
+    }
+}
+
+fn project_with_shots(shots: usize) -> Project {
+    let mut counter = 0;
+    let mut next = || {
+        counter += 1;
+        format!("id-{counter}")
+    };
+    let mut project = Project::new_with_first_shot("Night market", 0, &mut next);
+    let scene = project.scenes[0].id.clone();
+    let mut history = History::new(project.clone());
+    for at in 1..shots {
+        let shot = ShotId::new(next());
+        let prompt = format!("Shot {at}: rain on neon signs, a vendor pulls a tarp, steam rises. ").repeat(3);
+        let batch = Action::Batch(vec![
+            Action::AddShot {
+                scene: scene.clone(),
+                id: shot.clone(),
+                at,
+            },
+            Action::SetPrompt { shot, prompt },
+        ]);
+        history
+            .apply(batch, 0)
+            .expect("adding a shot to an existing scene works");
+    }
+    project = history.into_project();
+    project
+}
+
+/// The v1 layout as the first release declared it, written out independently of the
+/// app's schema so a change there cannot silently change what "a v1 database" means.
+async fn build_v1_database(name: &str) -> Rexie {
+    Rexie::builder(name)
+        .version(1)
+        .add_object_store(
+            ObjectStore::new("projects")
+                .key_path_array(["project_id", "part", "id"])
+                .add_index(Index::new("by_part", "part")),
+        )
+        .add_object_store(
+            ObjectStore::new("jobs")
+                .key_path("prompt_id")
+                .add_index(Index::new("by_project", "project_id"))
+                .add_index(Index::new("by_status", "status")),
+        )
+        .add_object_store(
+            ObjectStore::new("media")
+                .key_path("id")
+                .add_index(Index::new("by_project", "project_ids").multi_entry(true)),
+        )
+        .add_object_store(ObjectStore::new("settings").key_path("key"))
+        .build()
+        .await
+        .expect("the v1 layout builds")
+}
+
+async fn put_raw(db: &Rexie, store: &str, json: &str) {
+    let tx = db
+        .transaction(&[store], TransactionMode::ReadWrite)
+        .expect("transaction");
+    let value = js_sys::JSON::parse(json).expect("test JSON parses");
+    tx.store(store)
+        .expect("store")
+        .put(&value, None)
+        .await
+        .expect("raw put");
+    tx.done().await.expect("raw put commits");
+}
+
+#[wasm_bindgen_test]
+async fn a_job_written_before_a_reload_is_read_back_after_it() {
+    let name = fresh_name();
+    let record = job("prompt-1", "project-1", JobStatus::Active);
+    open(&name).await.put_job(&record).await.expect("job saved");
+
+    let reopened = open(&name).await;
+    assert_eq!(reopened.get_job("prompt-1").await, Ok(Some(record.clone())));
+    assert_eq!(reopened.unfinished_jobs().await, Ok(vec![record]));
+}
+
+#[wasm_bindgen_test]
+async fn unfinished_jobs_are_the_active_ones_and_project_jobs_are_the_projects_own() {
+    let storage = open(&fresh_name()).await;
+    for record in [
+        job("a", "p1", JobStatus::Active),
+        job("b", "p1", JobStatus::Done),
+        job("c", "p2", JobStatus::Active),
+        job("d", "p2", JobStatus::Lost),
+    ] {
+        storage.put_job(&record).await.expect("job saved");
+    }
+    let ids = |jobs: Vec<JobRecord>| jobs.into_iter().map(|j| j.prompt_id).collect::<Vec<_>>();
+    assert_eq!(
+        storage.unfinished_jobs().await.map(ids),
+        Ok(vec!["a".into(), "c".into()])
+    );
+    assert_eq!(
+        storage.jobs_for_project("p2").await.map(ids),
+        Ok(vec!["c".into(), "d".into()])
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_database_in_the_v1_layout_opens_with_its_records_intact() {
+    let name = fresh_name();
+    let v1 = build_v1_database(&name).await;
+    let record = job("old-prompt", "old-project", JobStatus::Active);
+    put_raw(&v1, "jobs", &serde_json::to_string(&record).expect("serialises")).await;
+    put_raw(&v1, "settings", r#"{"key":"records_version","value":1}"#).await;
+    v1.close();
+
+    let storage = open(&name).await;
+    assert_eq!(storage.get_job("old-prompt").await, Ok(Some(record)));
+}
+
+#[wasm_bindgen_test]
+async fn a_database_from_a_newer_shotline_is_refused_without_hanging() {
+    let name = fresh_name();
+    Rexie::builder(&name)
+        .version(DB_VERSION + 1)
+        .build()
+        .await
+        .expect("a newer database builds")
+        .close();
+    assert_eq!(
+        Storage::open(&name).await.err(),
+        Some(StorageError::NewerVersion {
+            supported: DB_VERSION
+        })
+    );
+}
+
+#[wasm_bindgen_test]
+async fn another_tab_upgrading_closes_this_connection_and_later_calls_say_so() {
+    let name = fresh_name();
+    let storage = open(&name).await;
+    storage
+        .put_job(&job("p", "x", JobStatus::Active))
+        .await
+        .expect("saved");
+
+    // The newer tab's open completes only because this connection closed itself.
+    let newer = Rexie::builder(&name).version(DB_VERSION + 1).build().await;
+    assert!(newer.is_ok(), "the upgrade was not blocked by the old connection");
+    assert_eq!(storage.get_job("p").await, Err(StorageError::VersionChange));
+}
+
+#[wasm_bindgen_test]
+async fn identical_media_is_stored_once_and_shared_by_both_projects() {
+    let storage = open(&fresh_name()).await;
+    let first = storage
+        .put_media("p1", "image/png", &png_data_url(), PNG_BYTES)
+        .await;
+    let second = storage
+        .put_media("p2", "image/png", &png_data_url(), PNG_BYTES)
+        .await;
+    assert_eq!(first, second, "the same bytes get the same id");
+    let id = first.expect("media saved");
+
+    assert_eq!(storage.media_ids().await, Ok(vec![id.clone()]));
+    let record = storage.get_media(&id).await.expect("read").expect("stored");
+    assert_eq!(record.project_ids, vec!["p1".to_owned(), "p2".to_owned()]);
+    assert_eq!(record.sha256, id.as_str());
+    assert_eq!(record.data_url, png_data_url());
+    assert_eq!(storage.media_for_project("p2").await.map(|m| m.len()), Ok(1));
+}
+
+#[wasm_bindgen_test]
+async fn media_that_does_not_decode_to_the_stated_size_is_refused() {
+    let storage = open(&fresh_name()).await;
+    let short = storage
+        .put_media("p1", "image/png", &png_data_url(), PNG_BYTES + 1)
+        .await;
+    assert_eq!(
+        short,
+        Err(StorageError::MediaMismatch {
+            expected_bytes: PNG_BYTES + 1
+        })
+    );
+    let wrong_type = storage
+        .put_media("p1", "video/mp4", &png_data_url(), PNG_BYTES)
+        .await;
+    assert!(wrong_type.is_err());
+    assert_eq!(storage.media_ids().await, Ok(vec![]));
+}
+
+#[wasm_bindgen_test]
+async fn a_full_disk_on_a_media_write_is_reported_as_quota_exceeded_and_stores_nothing() {
+    let storage = open(&fresh_name()).await;
+    storage.inject_media_write_failure(Some("QuotaExceededError"));
+    let refused = storage
+        .put_media("p1", "image/png", &png_data_url(), PNG_BYTES)
+        .await;
+    assert_eq!(refused, Err(StorageError::QuotaExceeded));
+    assert!(refused.is_err_and(|error| error.is_out_of_space()));
+    assert_eq!(storage.media_ids().await, Ok(vec![]));
+
+    // Jobs and projects are other stores: they keep saving.
+    storage
+        .put_job(&job("p", "p1", JobStatus::Done))
+        .await
+        .expect("job still saves");
+    storage
+        .insert_project(&project_with_shots(2))
+        .await
+        .expect("project still saves");
+}
+
+#[wasm_bindgen_test]
+async fn a_damaged_job_is_skipped_and_reported_while_the_others_load() {
+    let name = fresh_name();
+    let storage = open(&name).await;
+    storage
+        .put_job(&job("good", "p1", JobStatus::Active))
+        .await
+        .expect("saved");
+    let raw = build_v1_database(&name).await;
+    put_raw(
+        &raw,
+        "jobs",
+        r#"{"prompt_id":"bad","project_id":"p1","status":"active","attempt":"x"}"#,
+    )
+    .await;
+
+    let unfinished = storage.unfinished_jobs().await.expect("the read succeeds");
+    assert_eq!(unfinished.len(), 1);
+    assert_eq!(unfinished[0].prompt_id, "good");
+    let skipped = storage.take_skipped_records();
+    assert!(
+        matches!(&skipped[..], [StorageError::CorruptRecord { store: "jobs", key, .. }] if key == "bad"),
+        "skipped: {skipped:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_damaged_shot_is_left_out_and_reported_while_the_project_opens() {
+    let name = fresh_name();
+    let storage = open(&name).await;
+    let project = project_with_shots(3);
+    storage.insert_project(&project).await.expect("saved");
+    let broken = &project.scenes[0].shots[1].id;
+    let raw = build_v1_database(&name).await;
+    let record = serde_json::json!({
+        "project_id": project.id, "part": "shot", "id": broken, "body": { "prompt": 42 }
+    });
+    put_raw(&raw, "projects", &record.to_string()).await;
+
+    let loaded = storage
+        .load_project(&project.id)
+        .await
+        .expect("the project opens");
+    let ids: Vec<_> = loaded.project.scenes[0]
+        .shots
+        .iter()
+        .map(|s| s.id.clone())
+        .collect();
+    assert_eq!(
+        ids,
+        vec![
+            project.scenes[0].shots[0].id.clone(),
+            project.scenes[0].shots[2].id.clone()
+        ]
+    );
+    assert_eq!(storage.take_skipped_records().len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_stored_project_reads_back_equal_and_one_shot_edit_writes_under_10_kb() {
+    let name = fresh_name();
+    let storage = open(&name).await;
+    let project = project_with_shots(200);
+    let first = storage.insert_project(&project).await.expect("saved");
+
+    let mut history = History::new(project);
+    let shot = history.project().scenes[0].shots[120].id.clone();
+    let change = history
+        .apply(
+            Action::SetPrompt {
+                shot: shot.clone(),
+                prompt: "a lantern swings".into(),
+            },
+            5,
+        )
+        .expect("edit applies");
+    assert_eq!(change, Change::shot(shot));
+    let receipt = storage
+        .save_project_changes(history.project(), &change, first.revision)
+        .await
+        .expect("saved");
+    web_sys::console::log_1(
+        &format!(
+            "one shot edit, 200 shots: {} bytes written (whole project {} bytes)",
+            receipt.bytes_written, first.bytes_written
+        )
+        .into(),
+    );
+    assert!(
+        receipt.bytes_written <= 10 * 1024,
+        "{} bytes",
+        receipt.bytes_written
+    );
+
+    let reloaded = open(&name)
+        .await
+        .load_project(&history.project().id)
+        .await
+        .expect("opens");
+    assert_eq!(reloaded.project, *history.project());
+    assert_eq!(reloaded.revision, receipt.revision);
+}
+
+#[wasm_bindgen_test]
+async fn a_save_based_on_a_revision_another_tab_replaced_is_refused() {
+    let storage = open(&fresh_name()).await;
+    let project = project_with_shots(2);
+    let first = storage.insert_project(&project).await.expect("saved");
+    let change = Change::document();
+    storage
+        .save_project_changes(&project, &change, first.revision)
+        .await
+        .expect("first tab saves");
+    let second = storage
+        .save_project_changes(&project, &change, first.revision)
+        .await;
+    assert_eq!(
+        second,
+        Err(StorageError::Conflict {
+            project: project.id.to_string()
+        })
+    );
+}
+
+#[wasm_bindgen_test]
+async fn deleting_a_project_removes_its_jobs_and_the_media_no_one_else_uses() {
+    let storage = open(&fresh_name()).await;
+    let project = project_with_shots(1);
+    let id = project.id.as_str();
+    storage.insert_project(&project).await.expect("saved");
+    storage
+        .put_job(&job("j", id, JobStatus::Done))
+        .await
+        .expect("saved");
+    let shared = storage
+        .put_media(id, "image/png", &png_data_url(), PNG_BYTES)
+        .await
+        .expect("saved");
+    storage
+        .put_media("other", "image/png", &png_data_url(), PNG_BYTES)
+        .await
+        .expect("saved");
+
+    storage.delete_project(&project.id).await.expect("deleted");
+    assert_eq!(storage.list_projects().await, Ok(vec![]));
+    assert_eq!(storage.get_job("j").await, Ok(None));
+    let media = storage
+        .get_media(&shared)
+        .await
+        .expect("read")
+        .expect("still used by `other`");
+    assert_eq!(media.project_ids, vec!["other".to_owned()]);
+}
+
+#[wasm_bindgen_test]
+async fn largest_projects_rank_projects_by_the_media_they_use() {
+    let storage = open(&fresh_name()).await;
+    let big = project_with_shots(1);
+    storage.insert_project(&big).await.expect("saved");
+    storage
+        .put_media(big.id.as_str(), "image/png", &png_data_url(), PNG_BYTES)
+        .await
+        .expect("saved");
+    let gif = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
+    storage
+        .put_media(big.id.as_str(), "image/gif", gif, 14)
+        .await
+        .expect("saved");
+    storage
+        .put_media("small", "image/gif", gif, 14)
+        .await
+        .expect("saved");
+
+    let ranked = storage.largest_projects(5).await.expect("measured");
+    let ranked: Vec<_> = ranked
+        .into_iter()
+        .map(|u| (u.project_id.to_string(), u.media_bytes))
+        .collect();
+    assert_eq!(
+        ranked,
+        vec![(big.id.to_string(), PNG_BYTES + 14), ("small".to_owned(), 14)]
+    );
+    assert!(Storage::estimate().await.is_ok_and(|e| e.quota_bytes > 0.0));
+}
