@@ -1,24 +1,74 @@
-//! The shell: title, server bar, workspace; installs the context handles.
+//! The shell: title, server bar, workspace; installs the context handles once the
+//! database is open (or known to be unavailable: then everything runs in memory).
 
 use leptos::prelude::*;
+use wasm_bindgen_futures::spawn_local;
 
+use crate::components::header::AppHeader;
 use crate::components::server_bar::ServerBar;
+use crate::components::storyboard::Storyboard;
 use crate::components::welcome::Welcome;
+use crate::components::workflow::WorkflowPanel;
+use crate::generation::provide_generation;
+use crate::project::provide_project_data;
 use crate::servers::provide_servers;
+use crate::storage::{DB_NAME, Storage, StorageError};
+use crate::workflows::provide_workflows;
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_servers();
+    let opened = RwSignal::new(None::<Result<Storage, StorageError>>);
+    spawn_local(async move { opened.set(Some(Storage::open(DB_NAME).await)) });
     view! {
         <div class="shell">
-            <header class="app-header">
-                <h1>"Shotline"</h1>
-                <p class="tagline">"Storyboards to images and video with ComfyUI"</p>
-            </header>
-            <ServerBar />
-            <main class="workspace">
-                <Welcome />
+            {move || match opened.get() {
+                Some(storage) => view! { <Workspace storage /> }.into_any(),
+                None => view! {
+                    <header class="app-header"><h1>"Shotline"</h1></header>
+                    <p class="loading">"Opening your storyboards…"</p>
+                }
+                .into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn Workspace(storage: Result<Storage, StorageError>) -> impl IntoView {
+    let problem = storage.as_ref().err().cloned();
+    let data = provide_project_data(storage.clone());
+    let generation = provide_generation(storage.clone().ok());
+    // The workflows hook reads media (keyframes) and settings through the open database.
+    if let Ok(storage) = &storage {
+        provide_context(*storage);
+    }
+    provide_workflows();
+    // Takes of earlier visits come back with the project that owns them.
+    Effect::new(move |_| {
+        if let Some(project_id) = data.with_project(|project| project.id.clone()) {
+            generation.load_project(project_id.as_str());
+        }
+    });
+    view! {
+        <AppHeader />
+        {problem.map(|problem| view! {
+            <p class="banner banner-warn" role="alert">
+                "Your work is not being saved in this browser: " {problem.to_string()}
+                " Export the project before closing this tab."
+            </p>
+        })}
+        <ServerBar />
+        <div class="workspace">
+            <main class="board-column">
+                <Show when=move || data.with_project(|project| project.profiles.is_empty()).unwrap_or(true)>
+                    <Welcome />
+                </Show>
+                <Storyboard />
             </main>
+            <aside class="side-column" aria-label="Workflow">
+                <WorkflowPanel />
+            </aside>
         </div>
     }
 }

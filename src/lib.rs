@@ -8,5 +8,6 @@ pub mod generation;
 pub mod project;
 pub mod servers;
 pub mod storage;
+pub mod workflows;
 
 pub use app::App;

@@ -159,8 +159,13 @@ async fn validation_errors_reach_the_client_per_node() {
 async fn queue_position_counts_down_three_two_one_then_running() {
     fresh_sim().await;
     let (_owner, generation) = engine();
+    // One at a time: concurrent POSTs may reach the server in any order.
     for _ in 0..3 {
-        submit(&generation, slow_image(4, 0.5));
+        let blocker = submit(&generation, slow_image(4, 0.5));
+        wait_for("the server to accept the prompt", || {
+            (view(&generation, &blocker).state != JobState::Submitting).then_some(())
+        })
+        .await;
     }
     let target = submit(&generation, slow_image(1, 0.1));
     let mut positions: Vec<usize> = Vec::new();

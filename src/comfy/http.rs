@@ -8,6 +8,7 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shotline_model::server_url::{ServerUrl, cors_command, encode_query_value};
+use shotline_model::workflow::ObjectInfo;
 use shotline_protocol::http::{
     History, HistoryEntry, InterruptRequest, PromptAccepted, PromptRejected, PromptRequest, QueueRequest,
     QueueSnapshot, UploadedImage,
@@ -71,6 +72,21 @@ impl ComfyClient {
             },
             Err(error) => Err(error),
         }
+    }
+
+    /// `GET /api/object_info`: every node class the server has, read in document order
+    /// (old servers give input order only that way).
+    pub async fn object_info(&self) -> Result<ObjectInfo, ComfyError> {
+        let url = self.server.api("/object_info");
+        let response = self.send(&url, get_request(&url)?).await?;
+        let text = response.text().await.map_err(|error| ComfyError::Decode {
+            url: url.clone(),
+            reason: error.to_string(),
+        })?;
+        ObjectInfo::from_json_str(&text).map_err(|error| ComfyError::Decode {
+            url,
+            reason: error.to_string(),
+        })
     }
 
     /// `GET /api/queue`, with the workflows inside each item skipped while parsing.

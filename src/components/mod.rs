@@ -1,5 +1,8 @@
 //! Views, one folder per feature. Views read signals and call handle methods; they hold
 //! no protocol or storage logic.
 
+pub mod header;
 pub mod server_bar;
+pub mod storyboard;
 pub mod welcome;
+pub mod workflow;

@@ -27,6 +27,13 @@ pub fn Welcome() -> impl IntoView {
                     " followed by this page's origin. Shotline shows the exact command if it is needed."
                 </li>
             </ul>
+            <h3>"Then"</h3>
+            <p>
+                "Choose a workflow with " <strong>"Import workflow"</strong>
+                " (a file saved with ComfyUI's \"Export (API)\", pasted JSON, or a bundled one: the "
+                "\"no models\" ones run on the simulator), write a prompt per shot and press "
+                <strong>"Generate"</strong> "."
+            </p>
         </section>
     }
 }

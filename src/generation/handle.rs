@@ -84,6 +84,34 @@ impl Generation {
         Some(new_id)
     }
 
+    /// Shows the jobs of a project from earlier visits (finished ones with their media).
+    pub fn load_project(&self, project_id: &str) {
+        let engine = self.engine.get_value();
+        let storage = engine.borrow().storage;
+        if let Some(storage) = storage {
+            spawn_local(super::restore::load_project_jobs(
+                engine,
+                storage,
+                project_id.to_owned(),
+            ));
+        }
+    }
+
+    /// The jobs of one shot, oldest first.
+    pub fn jobs_of_shot(&self, shot_id: &str) -> Vec<String> {
+        self.engine.with_value(|engine| {
+            let state = engine.borrow();
+            let mut jobs: Vec<(f64, String)> = state
+                .jobs
+                .values()
+                .filter(|job| job.record.shot_id == shot_id)
+                .map(|job| (job.record.created_ms, job.record.prompt_id.clone()))
+                .collect();
+            jobs.sort_by(|a, b| a.0.total_cmp(&b.0));
+            jobs.into_iter().map(|(_, id)| id).collect()
+        })
+    }
+
     /// Pending: removed from the queue; running: interrupted. It ends Cancelled only
     /// once the server confirms.
     pub fn cancel(&self, prompt_id: &str) {
@@ -194,7 +222,7 @@ async fn submit_recorded(engine: EngineRef, prompt_id: String, server: ServerUrl
 }
 
 /// Adds a job to the table and the list views read.
-fn track(engine: &EngineRef, record: JobRecord) {
+pub(super) fn track(engine: &EngineRef, record: JobRecord) {
     let mut state = engine.borrow_mut();
     let view = JobView {
         prompt_id: record.prompt_id.clone(),
@@ -251,7 +279,7 @@ pub fn provide_generation(storage: Option<Storage>) -> Generation {
     };
     provide_context(generation);
     if let Some(storage) = storage {
-        spawn_local(resume_unfinished(engine, storage));
+        spawn_local(super::restore::resume_unfinished(engine, storage));
     }
     on_cleanup(move || {
         if let Some(engine) = generation.engine.try_get_value() {
@@ -261,26 +289,6 @@ pub fn provide_generation(storage: Option<Storage>) -> Generation {
         }
     });
     generation
-}
-
-/// After a reload: every job that had not ended is asked about again.
-async fn resume_unfinished(engine: EngineRef, storage: Storage) {
-    let Ok(records) = storage.unfinished_jobs().await else {
-        return;
-    };
-    for record in records {
-        let Ok(server) = ServerUrl::parse(&record.server) else {
-            continue;
-        };
-        let prompt_id = record.prompt_id.clone();
-        if engine.borrow().jobs.contains_key(&prompt_id) {
-            continue;
-        }
-        track(&engine, record);
-        servers::ensure_link(&engine, &server);
-        servers::suspect_restart(&engine, server.as_str());
-        reconcile::request(&engine, &prompt_id);
-    }
 }
 
 pub fn use_generation() -> Generation {

@@ -9,6 +9,7 @@ mod outputs;
 mod persist;
 mod preview;
 mod reconcile;
+mod restore;
 mod servers;
 
 pub use handle::{Generation, ShotRequest, provide_generation, use_generation};

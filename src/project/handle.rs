@@ -26,6 +26,8 @@ pub struct ProjectData {
     pub(super) last_error: RwSignal<Option<ProjectError>>,
     pub(super) skipped: RwSignal<Vec<StorageError>>,
     pub(super) stats: RwSignal<SaveStats>,
+    /// Edits made but not yet written (the debounce is running, or a save failed).
+    pub(super) unsaved: RwSignal<bool>,
     pub(super) saver: StoredValue<Saver, LocalStorage>,
     pub(super) delete_timer: StoredValue<Option<Timeout>, LocalStorage>,
     pub(super) tabs: StoredValue<Option<TabChannel>, LocalStorage>,
@@ -51,6 +53,7 @@ impl ProjectData {
             last_error: RwSignal::new(None),
             skipped: RwSignal::new(Vec::new()),
             stats: RwSignal::new(SaveStats::default()),
+            unsaved: RwSignal::new(false),
             saver: StoredValue::new_local(Saver::default()),
             delete_timer: StoredValue::new_local(None),
             tabs: StoredValue::new_local(None),
@@ -119,6 +122,11 @@ impl ProjectData {
     /// Damaged records left out of what was loaded.
     pub fn skipped_records(&self) -> ReadSignal<Vec<StorageError>> {
         self.skipped.read_only()
+    }
+
+    /// True from an edit until it is written: what a "Saving…" indicator shows.
+    pub fn has_unsaved_changes(&self) -> Signal<bool> {
+        self.unsaved.into()
     }
 
     pub fn save_stats(&self) -> ReadSignal<SaveStats> {

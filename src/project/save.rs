@@ -35,6 +35,7 @@ impl ProjectData {
             return;
         }
         let data = *self;
+        self.unsaved.set(true);
         self.saver.update_value(|saver| {
             saver.pending.merge(change);
             saver.timer = Some(Timeout::new(SAVE_DEBOUNCE_MS, move || {
@@ -81,6 +82,12 @@ impl ProjectData {
                     stats.last_save_duration_ms = now_ms() - started_ms;
                 });
                 self.announce_save(&project.id, receipt.revision);
+                let nothing_left = self
+                    .saver
+                    .with_value(|saver| saver.pending.is_empty() && saver.timer.is_none());
+                if nothing_left {
+                    self.unsaved.set(false);
+                }
                 Ok(())
             }
             Err(error) => {

@@ -118,6 +118,7 @@ fn native_tier(tools: &Tools) -> Result<Counts> {
     command.args([
         "test",
         "--locked",
+        "--no-fail-fast",
         "--workspace",
         "--exclude",
         "shotline",
@@ -135,6 +136,7 @@ fn wasm_tier(tools: &Tools, browser: &Browser) -> Result<Counts> {
         .args([
             "test",
             "--locked",
+            "--no-fail-fast",
             "--package",
             "shotline",
             "--target",
@@ -162,6 +164,7 @@ fn e2e_tier(tools: &Tools, browser: &Browser) -> Result<Counts> {
         .args([
             "test",
             "--locked",
+            "--no-fail-fast",
             "--package",
             "shotline-e2e",
             "--",

@@ -104,9 +104,27 @@ impl Browser {
         bail!("after {UI_TIMEOUT_S} s, `{css}` still shows {last:?}")
     }
 
+    /// Waits until the form value of the field matching `css` satisfies `check`.
+    pub async fn wait_for_value(&self, css: &str, check: impl Fn(&str) -> bool) -> Result<String> {
+        let deadline = Instant::now() + Duration::from_secs(UI_TIMEOUT_S);
+        let mut last = None;
+        while Instant::now() < deadline {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await
+                && let Ok(Some(value)) = element.prop("value").await
+            {
+                if check(&value) {
+                    return Ok(value);
+                }
+                last = Some(value);
+            }
+            tokio::time::sleep(Duration::from_millis(POLL_INTERVAL_MS)).await;
+        }
+        bail!("after {UI_TIMEOUT_S} s, `{css}` has value {last:?}")
+    }
+
     /// Replaces the text of the field with this label and submits its form with Enter.
     pub async fn fill_and_submit(&self, field_id: &str, text: &str) -> Result<()> {
-        let field = self.client.find(Locator::Id(field_id)).await?;
+        let field = self.wait_for_element(Locator::Id(field_id)).await?;
         field.clear().await?;
         field.send_keys(&format!("{text}\u{E007}")).await?;
         Ok(())
@@ -114,8 +132,25 @@ impl Browser {
 
     pub async fn click_button(&self, name: &str) -> Result<()> {
         let xpath = format!("//button[normalize-space(.)='{name}']");
-        self.client.find(Locator::XPath(&xpath)).await?.click().await?;
+        self.wait_for_element(Locator::XPath(&xpath))
+            .await?
+            .click()
+            .await?;
         Ok(())
+    }
+
+    /// Waits until an element is on the page (the app renders after its database opens).
+    pub async fn wait_for_element(&self, locator: Locator<'_>) -> Result<fantoccini::elements::Element> {
+        let deadline = Instant::now() + Duration::from_secs(UI_TIMEOUT_S);
+        loop {
+            match self.client.find(locator).await {
+                Ok(element) => return Ok(element),
+                Err(error) if Instant::now() >= deadline => {
+                    bail!("after {UI_TIMEOUT_S} s, {locator:?} is not on the page: {error}")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(POLL_INTERVAL_MS)).await,
+            }
+        }
     }
 
     /// Saves a PNG under target/e2e-screenshots/ for people to look at.

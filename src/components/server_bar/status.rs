@@ -77,6 +77,15 @@ fn failed(error: ComfyError) -> impl IntoView {
             </p>
         }
         .into_any(),
+        // A static host answers its own 404 page or index.html for /api: there is no proxy.
+        ComfyError::Decode { .. } | ComfyError::Http { status: 404, .. } if connection_is_same_origin() => view! {
+            <p class="state state-unreachable">
+                <span class="state-word">"No ComfyUI here"</span>
+                ": this page's server has no ComfyUI behind /api. Enter your ComfyUI's address as Server URL, e.g. "
+                <code>"http://127.0.0.1:8188"</code> "."
+            </p>
+        }
+        .into_any(),
         other => view! {
             <p class="state state-error">
                 <span class="state-word">"Error"</span> ": " {other.to_string()}
@@ -84,6 +93,12 @@ fn failed(error: ComfyError) -> impl IntoView {
         }
         .into_any(),
     }
+}
+
+fn connection_is_same_origin() -> bool {
+    use_servers()
+        .server
+        .with_untracked(|server| server.is_same_origin())
 }
 
 #[component]

@@ -1,0 +1,133 @@
+//! Generating shots from the storyboard against comfy-sim, as a person would.
+
+use fantoccini::Locator;
+use shotline_e2e::{Browser, Sim, StaticSite};
+
+fn shot(n: usize) -> String {
+    format!("[role=group][aria-label='Shot {n}']")
+}
+
+/// Connects to `sim` and adds the weight-free bundled still-image workflow.
+async fn connect_and_pick_workflow(browser: &Browser, sim: &Sim) -> anyhow::Result<()> {
+    browser.fill_and_submit("server-url", &sim.url()).await?;
+    browser
+        .wait_for_text(".connection", |t| t.starts_with("Connected"))
+        .await?;
+    browser.click_button("Import workflow").await?;
+    let select = browser
+        .wait_for_element(Locator::Css(".workflow-import-form select"))
+        .await?;
+    select.select_by_value("sim_still").await?;
+    browser.click_button("Add bundled workflow").await?;
+    browser
+        .wait_for_value(".profile-list input", |name| name.contains("Blank still"))
+        .await?;
+    Ok(())
+}
+
+async fn write_prompt(browser: &Browser, n: usize, text: &str) -> anyhow::Result<()> {
+    let prompt = browser
+        .wait_for_element(Locator::Css(&format!("{} textarea", shot(n))))
+        .await?;
+    prompt.send_keys(text).await?;
+    browser.client.find(Locator::Css("h1")).await?.click().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_generated_shot_shows_its_image_and_keeps_it_after_a_reload_with_the_server_gone()
+-> anyhow::Result<()> {
+    let sim = Sim::start(&["--enable-cors-header"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    browser.client.goto(&site.url()).await?;
+    connect_and_pick_workflow(&browser, &sim).await?;
+    write_prompt(&browser, 1, "a red door in the fog").await?;
+
+    let card = browser.wait_for_element(Locator::Css(&shot(1))).await?;
+    card.find(Locator::XPath(".//button[normalize-space(.)='Generate']"))
+        .await?
+        .click()
+        .await?;
+    let status = browser
+        .wait_for_text(&format!("{} [role=status]", shot(1)), |t| t.starts_with("Done"))
+        .await?;
+    assert!(status.starts_with("Done in "), "says how long it took: {status}");
+    let image = browser
+        .wait_for_element(Locator::Css(&format!("{} .take-media img", shot(1))))
+        .await?;
+    let src = image.attr("src").await?.unwrap_or_default();
+    assert!(
+        src.starts_with("data:image/png;base64,"),
+        "the image is a PNG data URL"
+    );
+    browser.screenshot("generate-done").await?;
+
+    sim.stop().await;
+    browser
+        .wait_for_text(".save-state", |t| t == "All changes saved")
+        .await?;
+    browser.client.refresh().await?;
+    browser
+        .wait_for_text(&format!("{} [role=status]", shot(1)), |t| t.starts_with("Done"))
+        .await?;
+    let image = browser
+        .wait_for_element(Locator::Css(&format!("{} .take-media img", shot(1))))
+        .await?;
+    assert!(
+        image
+            .attr("src")
+            .await?
+            .unwrap_or_default()
+            .starts_with("data:image/png;base64,")
+    );
+    browser.screenshot("generate-after-reload-server-gone").await?;
+    browser.close().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn generate_all_runs_two_scenes_of_three_shots_to_done() -> anyhow::Result<()> {
+    let sim = Sim::start(&["--enable-cors-header"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    browser.client.goto(&site.url()).await?;
+    connect_and_pick_workflow(&browser, &sim).await?;
+    browser.click_button("Add scene").await?;
+    browser.wait_for_element(Locator::Css(&shot(2))).await?;
+    let add_shot_buttons = browser
+        .client
+        .find_all(Locator::XPath("//button[normalize-space(.)='Add shot']"))
+        .await?;
+    assert_eq!(add_shot_buttons.len(), 2, "one Add shot per scene");
+    for button in &add_shot_buttons {
+        button.click().await?;
+        button.click().await?;
+    }
+    browser.wait_for_element(Locator::Css(&shot(6))).await?;
+    for n in 1..=6 {
+        write_prompt(&browser, n, &format!("shot number {n}, a quiet street")).await?;
+    }
+    browser.click_button("Generate all").await?;
+    for n in 1..=6 {
+        browser
+            .wait_for_text(&format!("{} [role=status]", shot(n)), |t| t.starts_with("Done"))
+            .await?;
+    }
+    let tally = browser
+        .wait_for_text(".run-tally", |t| t.contains("6 done"))
+        .await?;
+    assert!(tally.contains("0 failed · 0 remaining"), "tally: {tally}");
+    assert_eq!(
+        browser
+            .client
+            .find_all(Locator::Css(".take-media img"))
+            .await?
+            .len(),
+        6
+    );
+    browser.screenshot("generate-all-done").await?;
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! A job's state as a person reads it: the state word first, then where it is.
+
+use leptos::prelude::*;
+use shotline_protocol::JobState;
+use shotline_protocol::job::{FailureKind, LostReason};
+
+use super::media::TakeMedia;
+use crate::generation::{JobView, use_generation};
+
+/// With no answer from the server for this long, the card says since when.
+const SILENCE_SHOWN_AFTER_MS: f64 = 10.0 * 60.0 * 1000.0;
+
+#[component]
+pub fn JobStatus(prompt_id: String) -> impl IntoView {
+    let generation = use_generation();
+    let Some(job) = generation.job(&prompt_id) else {
+        return view! { <p class="job-state" role="status">"Draft"</p> }.into_any();
+    };
+    let details_open = RwSignal::new(false);
+    let resubmit = {
+        let prompt_id = prompt_id.clone();
+        move |_| {
+            generation.resubmit(&prompt_id);
+        }
+    };
+    let cancel = {
+        let prompt_id = prompt_id.clone();
+        move |_| generation.cancel(&prompt_id)
+    };
+    view! {
+        <div class="job">
+            <p class="job-state" role="status">{move || job.with(state_line)}</p>
+            {move || job.with(progress_bar)}
+            {move || {
+                job.with(|view| view.preview_url.clone())
+                    .map(|url| view! { <img class="preview" src=url alt="Live preview of the running shot" /> })
+            }}
+            {move || job.with(|view| matches!(view.state, JobState::Done { .. })).then(|| view! { <TakeMedia job /> })}
+            {move || job.with(failure_details).map(|details| view! {
+                <button type="button" class="quiet" aria-expanded=move || details_open.get().to_string()
+                    on:click=move |_| details_open.update(|open| *open = !*open)>
+                    "Details"
+                </button>
+                <Show when=move || details_open.get()>
+                    <pre class="details">{details.clone()}</pre>
+                </Show>
+            })}
+            <ul class="notices">
+                {move || job.with(|view| view.notices.clone()).into_iter().map(|notice| view! { <li>{notice}</li> }).collect_view()}
+            </ul>
+            <div class="job-actions">
+                <Show when=move || job.with(|view| !view.is_finished())>
+                    <button type="button" on:click=cancel.clone()>"Cancel"</button>
+                </Show>
+                <Show when=move || job.with(|view| matches!(view.state, JobState::Lost { .. }))>
+                    <button type="button" on:click=resubmit.clone()>"Resubmit"</button>
+                </Show>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// "Queued — position 2 on http://…, 3 ahead", "Running — KSampler, step 4/20, 35%", …
+fn state_line(view: &JobView) -> String {
+    let server = view.server.display();
+    let silence = js_sys::Date::now() - view.last_contact_ms;
+    let unreachable = (!view.is_finished() && silence > SILENCE_SHOWN_AFTER_MS).then(|| {
+        let since = js_sys::Date::new(&view.last_contact_ms.into());
+        format!(
+            " — server unreachable since {:02}:{:02}",
+            since.get_hours(),
+            since.get_minutes()
+        )
+    });
+    let line = match &view.state {
+        JobState::Submitting => format!("Submitting to {server}"),
+        JobState::Queued { place: Some(place) } => format!(
+            "Queued — position {} on {server}, {} ahead",
+            place.position, place.ahead
+        ),
+        JobState::Queued { place: None } => format!("Queued on {server}"),
+        JobState::Running(run) => {
+            let node = run
+                .node_title
+                .clone()
+                .or_else(|| run.node.clone())
+                .unwrap_or_else(|| "starting".into());
+            let step = match (run.step, run.max) {
+                (Some(step), Some(max)) => format!(", step {step}/{max}"),
+                _ => String::new(),
+            };
+            let eta = run
+                .eta_ms
+                .map(|ms| format!(", about {} s left", ms.div_ceil(1000)))
+                .unwrap_or_default();
+            format!("Running — {node}{step}, {}%{eta}", run.overall_pct)
+        }
+        JobState::FetchingOutputs { .. } => "Fetching outputs".into(),
+        JobState::Done { .. } => {
+            let took = view
+                .finished_ms
+                .map(|end| format!(" in {:.1} s", (end - view.created_ms) / 1000.0));
+            format!("Done{}", took.unwrap_or_default())
+        }
+        JobState::Failed {
+            node,
+            class,
+            message,
+            kind,
+        } => failed_line(node.as_deref(), class.as_deref(), message, *kind),
+        JobState::Cancelled => "Cancelled".into(),
+        JobState::Lost {
+            reason: LostReason::ServerRestarted,
+        } => "Lost — the server restarted and forgot this shot. Resubmit to run it again.".into(),
+        JobState::Lost {
+            reason: LostReason::Vanished,
+        } => {
+            "Lost — the server no longer knows this shot (its queue was cleared?). Resubmit to run it again."
+                .into()
+        }
+    };
+    line + &unreachable.unwrap_or_default()
+}
+
+fn failed_line(node: Option<&str>, class: Option<&str>, message: &str, kind: FailureKind) -> String {
+    let first_line = message.lines().next().unwrap_or(message);
+    let place = match (node, class) {
+        (Some(node), Some(class)) => format!(" in node {node} ({class})"),
+        (Some(node), None) => format!(" in node {node}"),
+        _ => String::new(),
+    };
+    let what = match kind {
+        FailureKind::Validation => "ComfyUI rejected the workflow",
+        FailureKind::SubmitRefused { .. } => "ComfyUI refused the submission",
+        FailureKind::Execution => "the run failed",
+        FailureKind::Interrupted => "the run was interrupted on the server",
+        FailureKind::OutputsUnavailable => "the outputs could not be fetched",
+    };
+    format!("Failed — {what}{place}: {first_line}")
+}
+
+fn failure_details(view: &JobView) -> Option<String> {
+    match &view.state {
+        JobState::Failed { message, .. } if message.lines().count() > 1 || message.len() > 120 => {
+            Some(message.clone())
+        }
+        _ => None,
+    }
+}
+
+fn progress_bar(view: &JobView) -> Option<impl IntoView + use<>> {
+    let JobState::Running(run) = &view.state else {
+        return None;
+    };
+    let pct = run.overall_pct;
+    Some(view! {
+        <div class="progress" role="progressbar" aria-label="Overall progress" aria-valuemin="0"
+            aria-valuemax="100" aria-valuenow=pct.to_string()>
+            <div class="progress-fill" style=format!("width: {pct}%")></div>
+        </div>
+    })
+}

@@ -1,0 +1,88 @@
+//! Jobs from earlier visits: unfinished ones are followed again, finished ones show the
+//! media the store kept, so a reload with the server stopped still shows every take.
+
+use std::sync::Arc;
+
+use leptos::prelude::Update;
+use shotline_model::project::MediaId;
+use shotline_model::server_url::ServerUrl;
+use shotline_protocol::MediaKind;
+
+use super::engine::EngineRef;
+use super::handle::track;
+use super::job_view::OutputMedia;
+use super::{reconcile, servers};
+use crate::storage::{JobRecord, Storage};
+
+/// After a reload: every job that had not ended is asked about again.
+pub(super) async fn resume_unfinished(engine: EngineRef, storage: Storage) {
+    let Ok(records) = storage.unfinished_jobs().await else {
+        return;
+    };
+    for record in records {
+        follow_again(&engine, record);
+    }
+}
+
+/// Loads every job of a project, with the media of the finished ones.
+pub(super) async fn load_project_jobs(engine: EngineRef, storage: Storage, project_id: String) {
+    let Ok(records) = storage.jobs_for_project(&project_id).await else {
+        return;
+    };
+    for record in records {
+        if engine.borrow().jobs.contains_key(&record.prompt_id) {
+            continue;
+        }
+        if !record.job.is_terminal() {
+            follow_again(&engine, record);
+            continue;
+        }
+        let prompt_id = record.prompt_id.clone();
+        let media_ids = record.outputs.clone();
+        track(&engine, record);
+        let mut outputs = Vec::new();
+        for id in media_ids {
+            if let Ok(Some(media)) = storage.get_media(&MediaId::new(id.clone())).await {
+                outputs.push(stored_output(&id, &media.mime, media.data_url));
+            }
+        }
+        if let Some(job) = engine.borrow().jobs.get(&prompt_id) {
+            job.view.update(|view| view.outputs = outputs);
+        }
+    }
+}
+
+fn follow_again(engine: &EngineRef, record: JobRecord) {
+    let Ok(server) = ServerUrl::parse(&record.server) else {
+        return;
+    };
+    let prompt_id = record.prompt_id.clone();
+    if engine.borrow().jobs.contains_key(&prompt_id) {
+        return;
+    }
+    track(engine, record);
+    servers::ensure_link(engine, &server);
+    // The page cannot know what happened while it was closed.
+    servers::suspect_restart(engine, server.as_str());
+    reconcile::request(engine, &prompt_id);
+}
+
+/// A stored output; its MIME type comes from the media store, which only accepts media
+/// types, and is mapped onto the fixed table so nothing server-made reaches a data URL.
+fn stored_output(media_id: &str, mime: &str, data_url: String) -> OutputMedia {
+    let (kind, mime): (MediaKind, &'static str) = match mime {
+        "video/mp4" => (MediaKind::Video, "video/mp4"),
+        "video/webm" => (MediaKind::Video, "video/webm"),
+        "image/gif" => (MediaKind::AnimatedImage, "image/gif"),
+        "image/webp" => (MediaKind::Image, "image/webp"),
+        "image/jpeg" => (MediaKind::Image, "image/jpeg"),
+        _ => (MediaKind::Image, "image/png"),
+    };
+    OutputMedia {
+        file_name: media_id.to_owned(),
+        kind,
+        mime,
+        data_url: Arc::from(data_url),
+        media_id: Some(media_id.to_owned()),
+    }
+}
