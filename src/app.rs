@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
+use crate::components::clock::provide_clock;
 use crate::components::header::AppHeader;
 use crate::components::server_bar::ServerBar;
 use crate::components::storyboard::Storyboard;
@@ -44,6 +45,7 @@ fn Workspace(storage: Result<Storage, StorageError>) -> impl IntoView {
         provide_context(*storage);
     }
     provide_workflows();
+    provide_clock();
     // Takes of earlier visits come back with the project that owns them.
     Effect::new(move |_| {
         if let Some(project_id) = data.with_project(|project| project.id.clone()) {

@@ -124,6 +124,25 @@ impl ComfyClient {
         ))
     }
 
+    /// Stops a running prompt: newer servers cancel it atomically with
+    /// `POST /api/jobs/{id}/cancel`; older ones (0.3.64 answers 404, trace m) get the
+    /// targeted interrupt instead.
+    pub async fn stop_running(&self, prompt_id: &str) -> Result<(), ComfyError> {
+        let url = self
+            .server
+            .api(&format!("/jobs/{}/cancel", encode_query_value(prompt_id)));
+        let request = builder(Request::post(&url))
+            .build()
+            .map_err(|error| ComfyError::Request(error.to_string()))?;
+        match self.send(&url, request).await {
+            Ok(_) => Ok(()),
+            Err(ComfyError::Http {
+                status: 404 | 405, ..
+            }) => self.interrupt(prompt_id).await,
+            Err(error) => Err(error),
+        }
+    }
+
     /// Interrupts `prompt_id` only if it is the one running: the untargeted form would
     /// stop whatever runs, maybe another person's work (trace e).
     pub async fn interrupt(&self, prompt_id: &str) -> Result<(), ComfyError> {

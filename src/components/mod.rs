@@ -1,6 +1,7 @@
 //! Views, one folder per feature. Views read signals and call handle methods; they hold
 //! no protocol or storage logic.
 
+pub mod clock;
 pub mod header;
 pub mod server_bar;
 pub mod storyboard;

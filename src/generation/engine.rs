@@ -139,7 +139,7 @@ pub(super) fn run_effect(engine: &EngineRef, prompt_id: &str, effect: Effect) {
         }),
         Effect::Interrupt => spawn_local(async move {
             if let Some(client) = client_for(&engine, &prompt_id) {
-                let _ = client.interrupt(&prompt_id).await;
+                let _ = client.stop_running(&prompt_id).await;
             }
             reconcile::request(&engine, &prompt_id);
         }),

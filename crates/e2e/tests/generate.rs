@@ -9,6 +9,10 @@ fn shot(n: usize) -> String {
 
 /// Connects to `sim` and adds the weight-free bundled still-image workflow.
 async fn connect_and_pick_workflow(browser: &Browser, sim: &Sim) -> anyhow::Result<()> {
+    connect_and_pick(browser, sim, "sim_still", "Blank still").await
+}
+
+async fn connect_and_pick(browser: &Browser, sim: &Sim, bundled_id: &str, name: &str) -> anyhow::Result<()> {
     browser.fill_and_submit("server-url", &sim.url()).await?;
     browser
         .wait_for_text(".connection", |t| t.starts_with("Connected"))
@@ -17,10 +21,10 @@ async fn connect_and_pick_workflow(browser: &Browser, sim: &Sim) -> anyhow::Resu
     let select = browser
         .wait_for_element(Locator::Css(".workflow-import-form select"))
         .await?;
-    select.select_by_value("sim_still").await?;
+    select.select_by_value(bundled_id).await?;
     browser.click_button("Add bundled workflow").await?;
     browser
-        .wait_for_value(".profile-list input", |name| name.contains("Blank still"))
+        .wait_for_value(".profile-list input", |value| value.contains(name))
         .await?;
     Ok(())
 }
@@ -127,6 +131,59 @@ async fn generate_all_runs_two_scenes_of_three_shots_to_done() -> anyhow::Result
         6
     );
     browser.screenshot("generate-all-done").await?;
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_video_take_plays_in_the_browser() -> anyhow::Result<()> {
+    let sim = Sim::start(&["--enable-cors-header"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    browser.client.goto(&site.url()).await?;
+    connect_and_pick(&browser, &sim, "sim_video", "Blank video").await?;
+    write_prompt(&browser, 1, "a slow pan over the harbour").await?;
+    let card = browser.wait_for_element(Locator::Css(&shot(1))).await?;
+    card.find(Locator::XPath(".//button[normalize-space(.)='Generate']"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait_for_text(&format!("{} [role=status]", shot(1)), |t| t.starts_with("Done"))
+        .await?;
+    let video_css = format!("{} .take-media video", shot(1));
+    let video = browser.wait_for_element(Locator::Css(&video_css)).await?;
+    assert!(
+        video
+            .attr("src")
+            .await?
+            .unwrap_or_default()
+            .starts_with("data:video/mp4;base64,")
+    );
+
+    // Playable means Chromium decoded frames: it knows the size and has current data.
+    let script = "const v = document.querySelector(arguments[0]); v.muted = true; v.play().catch(() => {}); \
+                  return [v.readyState, v.videoWidth, v.error ? v.error.code : 0];";
+    let mut last = serde_json::Value::Null;
+    for _ in 0..100 {
+        last = browser
+            .client
+            .execute(script, vec![serde_json::json!(video_css)])
+            .await?;
+        if last[0].as_u64().unwrap_or(0) >= 2 && last[1].as_u64().unwrap_or(0) > 0 {
+            break;
+        }
+        assert_eq!(
+            last[2].as_u64(),
+            Some(0),
+            "the video element reports a media error: {last}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(last[0].as_u64().unwrap_or(0) >= 2, "never had frame data: {last}");
+    assert!(last[1].as_u64().unwrap_or(0) > 0, "no video width: {last}");
+    browser.screenshot("generate-video-done").await?;
     browser.close().await?;
     sim.stop().await;
     Ok(())

@@ -5,6 +5,7 @@ use shotline_protocol::JobState;
 use shotline_protocol::job::{FailureKind, LostReason};
 
 use super::media::TakeMedia;
+use crate::components::clock::use_clock;
 use crate::generation::{JobView, use_generation};
 
 /// With no answer from the server for this long, the card says since when.
@@ -17,6 +18,7 @@ pub fn JobStatus(prompt_id: String) -> impl IntoView {
         return view! { <p class="job-state" role="status">"Draft"</p> }.into_any();
     };
     let details_open = RwSignal::new(false);
+    let clock = use_clock();
     let resubmit = {
         let prompt_id = prompt_id.clone();
         move |_| {
@@ -29,7 +31,7 @@ pub fn JobStatus(prompt_id: String) -> impl IntoView {
     };
     view! {
         <div class="job">
-            <p class="job-state" role="status">{move || job.with(state_line)}</p>
+            <p class="job-state" role="status">{move || job.with(|view| state_line(view, clock.now_ms()))}</p>
             {move || job.with(progress_bar)}
             {move || {
                 job.with(|view| view.preview_url.clone())
@@ -62,9 +64,9 @@ pub fn JobStatus(prompt_id: String) -> impl IntoView {
 }
 
 /// "Queued — position 2 on http://…, 3 ahead", "Running — KSampler, step 4/20, 35%", …
-fn state_line(view: &JobView) -> String {
+fn state_line(view: &JobView, now_ms: f64) -> String {
     let server = view.server.display();
-    let silence = js_sys::Date::now() - view.last_contact_ms;
+    let silence = now_ms - view.last_contact_ms;
     let unreachable = (!view.is_finished() && silence > SILENCE_SHOWN_AFTER_MS).then(|| {
         let since = js_sys::Date::new(&view.last_contact_ms.into());
         format!(
