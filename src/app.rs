@@ -6,6 +6,7 @@ use wasm_bindgen_futures::spawn_local;
 
 use crate::components::clock::provide_clock;
 use crate::components::header::AppHeader;
+use crate::components::projects::{ProjectNotices, ProjectsPanel};
 use crate::components::server_bar::ServerBar;
 use crate::components::storyboard::Storyboard;
 use crate::components::welcome::Welcome;
@@ -60,6 +61,7 @@ fn Workspace(storage: Result<Storage, StorageError>) -> impl IntoView {
                 " Export the project before closing this tab."
             </p>
         })}
+        <ProjectNotices />
         <ServerBar />
         <div class="workspace">
             <main class="board-column">
@@ -68,7 +70,8 @@ fn Workspace(storage: Result<Storage, StorageError>) -> impl IntoView {
                 </Show>
                 <Storyboard />
             </main>
-            <aside class="side-column" aria-label="Workflow">
+            <aside class="side-column" aria-label="Projects and workflow">
+                <ProjectsPanel />
                 <WorkflowPanel />
             </aside>
         </div>

@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod header;
+pub mod projects;
 pub mod server_bar;
 pub mod storyboard;
 pub mod welcome;
