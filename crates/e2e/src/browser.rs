@@ -153,6 +153,17 @@ impl Browser {
         }
     }
 
+    /// Scrolls the element matching `css` to the middle of the window, then saves a PNG.
+    pub async fn screenshot_at(&self, css: &str, name: &str) -> Result<PathBuf> {
+        self.client
+            .execute(
+                "document.querySelector(arguments[0])?.scrollIntoView({block: 'center'});",
+                vec![serde_json::json!(css)],
+            )
+            .await?;
+        self.screenshot(name).await
+    }
+
     /// Saves a PNG under target/e2e-screenshots/ for people to look at.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
         let dir = env_path("SHOTLINE_E2E_SCREENSHOTS");

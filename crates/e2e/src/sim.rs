@@ -51,6 +51,29 @@ impl Sim {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// `POST /sim/faults` (the simulator must run with `--faults`).
+    pub async fn set_faults(&self, faults: serde_json::Value) -> Result<()> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let body = faults.to_string();
+        let request = format!(
+            "POST /sim/faults HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.port,
+            body.len()
+        );
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await?;
+        stream.write_all(request.as_bytes()).await?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response).await?;
+        if !response.starts_with("HTTP/1.1 200") {
+            bail!(
+                "POST /sim/faults answered {}",
+                response.lines().next().unwrap_or_default()
+            );
+        }
+        Ok(())
+    }
+
     pub async fn stop(mut self) {
         let _ = self.child.kill().await;
     }

@@ -65,7 +65,9 @@ async fn a_generated_shot_shows_its_image_and_keeps_it_after_a_reload_with_the_s
         src.starts_with("data:image/png;base64,"),
         "the image is a PNG data URL"
     );
-    browser.screenshot("generate-done").await?;
+    browser
+        .screenshot_at(&format!("{} .take-media", shot(1)), "generate-done")
+        .await?;
 
     sim.stop().await;
     browser
@@ -183,7 +185,7 @@ async fn a_video_take_plays_in_the_browser() -> anyhow::Result<()> {
     }
     assert!(last[0].as_u64().unwrap_or(0) >= 2, "never had frame data: {last}");
     assert!(last[1].as_u64().unwrap_or(0) > 0, "no video width: {last}");
-    browser.screenshot("generate-video-done").await?;
+    browser.screenshot_at(&video_css, "generate-video-done").await?;
     browser.close().await?;
     sim.stop().await;
     Ok(())

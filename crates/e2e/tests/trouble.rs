@@ -1,0 +1,111 @@
+//! When things go wrong mid-run, every shot still reaches a definite state the person can
+//! see: a reload resumes it, a server restart makes it Lost with Resubmit, Cancel cancels.
+
+use fantoccini::Locator;
+use shotline_e2e::{Browser, Sim, StaticSite};
+
+const STATUS: &str = "[role=group][aria-label='Shot 1'] [role=status]";
+
+/// EmptyImage → SlowCounter (12 steps × 0.3 s) → SaveImage: long enough to interfere with.
+fn slow_workflow() -> String {
+    serde_json::json!({
+        "1": {"class_type": "EmptyImage", "inputs": {"width": 64, "height": 64, "batch_size": 1, "color": 1234}},
+        "2": {"class_type": "SlowCounter", "inputs": {"image": ["1", 0], "steps": 12, "delay": 0.3}},
+        "3": {"class_type": "SaveImage", "inputs": {"images": ["2", 0], "filename_prefix": "e2e_slow"}}
+    })
+    .to_string()
+}
+
+/// Connects, imports the slow workflow from pasted JSON, writes a prompt, presses Generate
+/// and waits until the shot runs.
+async fn start_slow_shot(browser: &Browser, sim: &Sim, site: &StaticSite) -> anyhow::Result<()> {
+    browser.client.goto(&site.url()).await?;
+    browser.fill_and_submit("server-url", &sim.url()).await?;
+    browser
+        .wait_for_text(".connection", |t| t.starts_with("Connected"))
+        .await?;
+    browser.click_button("Import workflow").await?;
+    let paste = browser
+        .wait_for_element(Locator::Css(".workflow-import-form textarea"))
+        .await?;
+    paste.send_keys(&slow_workflow()).await?;
+    browser.click_button("Import pasted JSON").await?;
+    browser
+        .wait_for_element(Locator::Css(".profile-list input"))
+        .await?;
+    let card = browser
+        .wait_for_element(Locator::Css("[role=group][aria-label='Shot 1']"))
+        .await?;
+    card.find(Locator::Css("textarea"))
+        .await?
+        .send_keys("a slow dolly shot")
+        .await?;
+    browser.client.find(Locator::Css("h1")).await?.click().await?;
+    card.find(Locator::XPath(".//button[normalize-space(.)='Generate']"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait_for_text(STATUS, |t| t.starts_with("Running"))
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_reload_mid_run_resumes_the_shot_and_it_finishes() -> anyhow::Result<()> {
+    let sim = Sim::start(&["--enable-cors-header", "--faults"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    start_slow_shot(&browser, &sim, &site).await?;
+    browser
+        .wait_for_text(".save-state", |t| t == "All changes saved")
+        .await?;
+    browser.client.refresh().await?;
+    let resumed = browser
+        .wait_for_text(STATUS, |t| t.starts_with("Running") || t.starts_with("Done"))
+        .await?;
+    browser.screenshot_at(STATUS, "trouble-reload-resumed").await?;
+    let done = browser.wait_for_text(STATUS, |t| t.starts_with("Done")).await?;
+    assert!(
+        done.starts_with("Done"),
+        "after {resumed:?} the shot ended {done:?}"
+    );
+    browser
+        .wait_for_element(Locator::Css("[role=group][aria-label='Shot 1'] .take-media img"))
+        .await?;
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_server_restart_mid_run_shows_lost_and_resubmit_finishes_the_shot() -> anyhow::Result<()> {
+    let sim = Sim::start(&["--enable-cors-header", "--faults"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    start_slow_shot(&browser, &sim, &site).await?;
+    sim.set_faults(serde_json::json!({"restart": true, "restart_ms": 1000}))
+        .await?;
+    let lost = browser.wait_for_text(STATUS, |t| t.starts_with("Lost")).await?;
+    assert!(lost.contains("restarted"), "says why: {lost}");
+    browser.screenshot_at(STATUS, "trouble-lost").await?;
+    browser.click_button("Resubmit").await?;
+    browser.wait_for_text(STATUS, |t| t.starts_with("Done")).await?;
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn cancelling_a_running_shot_ends_it_cancelled() -> anyhow::Result<()> {
+    let sim = Sim::start(&["--enable-cors-header", "--faults"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    start_slow_shot(&browser, &sim, &site).await?;
+    browser.screenshot_at(STATUS, "trouble-running").await?;
+    browser.click_button("Cancel").await?;
+    browser.wait_for_text(STATUS, |t| t == "Cancelled").await?;
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}
