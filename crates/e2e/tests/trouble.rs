@@ -109,3 +109,58 @@ async fn cancelling_a_running_shot_ends_it_cancelled() -> anyhow::Result<()> {
     sim.stop().await;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_socket_dropped_mid_run_still_ends_done() -> anyhow::Result<()> {
+    let sim = Sim::start(&["--enable-cors-header", "--faults"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    start_slow_shot(&browser, &sim, &site).await?;
+    sim.set_faults(serde_json::json!({"drop_ws": true})).await?;
+    browser.wait_for_text(STATUS, |t| t.starts_with("Done")).await?;
+    browser
+        .wait_for_element(Locator::Css("[role=group][aria-label='Shot 1'] .take-media img"))
+        .await?;
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_editor_format_workflow_is_converted_with_the_servers_node_list() -> anyhow::Result<()> {
+    let ui_workflow = std::fs::read_to_string(format!(
+        "{}/../../fixtures/comfyui/workflows/default.ui.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))?;
+    let sim = Sim::start(&["--enable-cors-header", "--fake-models"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    browser.client.goto(&site.url()).await?;
+    browser.fill_and_submit("server-url", &sim.url()).await?;
+    browser
+        .wait_for_text(".connection", |t| t.starts_with("Connected"))
+        .await?;
+    browser.click_button("Import workflow").await?;
+    let paste = browser
+        .wait_for_element(Locator::Css(".workflow-import-form textarea"))
+        .await?;
+    paste.send_keys(&ui_workflow).await?;
+    browser.click_button("Import pasted JSON").await?;
+    browser
+        .wait_for_element(Locator::Css(".profile-list input"))
+        .await?;
+    // The converted workflow maps the positive CLIPTextEncode to the shot prompt.
+    let mapping = browser
+        .wait_for_text(".workflow-panel", |t| t.contains("prompt"))
+        .await?;
+    assert!(
+        mapping.contains("CLIPTextEncode") || mapping.contains("CLIP Text Encode"),
+        "{mapping}"
+    );
+    browser
+        .screenshot_at(".workflow-panel", "workflow-ui-format-converted")
+        .await?;
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}
