@@ -303,3 +303,35 @@ async fn without_indexeddb_the_app_runs_in_memory_and_says_why() {
     assert_eq!(prompt_of(&data, &shot).as_deref(), Some("kept in memory"));
     assert_eq!(data.storage_problem().get_untracked(), Some(problem));
 }
+
+#[wasm_bindgen_test]
+async fn overlapping_saves_take_turns_instead_of_refusing_each_other_as_a_conflict() {
+    let name = fresh_name();
+    let tab = open_tab(&name).await;
+    let shot = first_shot(&tab);
+    tab.apply(Action::SetPrompt {
+        shot: shot.clone(),
+        prompt: "first".into(),
+    })
+    .expect("edit applies");
+    // Start a save, and while it writes, edit again and save again.
+    let first = tab.flush();
+    tab.apply(Action::SetPrompt {
+        shot: shot.clone(),
+        prompt: "second".into(),
+    })
+    .expect("edit applies");
+    let second = tab.flush();
+    let (first, second) = futures::join!(first, second);
+    first.expect("the first save is written");
+    second.expect("the second save is written after it");
+    assert_eq!(
+        tab.conflict().get_untracked(),
+        None,
+        "no false conflict between this tab's own saves"
+    );
+    assert!(!tab.has_unsaved_changes().get_untracked());
+
+    let reloaded = open_tab(&name).await;
+    assert_eq!(prompt_of(&reloaded, &shot).as_deref(), Some("second"));
+}

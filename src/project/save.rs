@@ -27,7 +27,13 @@ pub(super) struct Saver {
     pending: Change,
     /// Dropping it cancels it, so replacing it restarts the quiet period.
     timer: Option<Timeout>,
+    /// A save is being written. Two overlapping saves would both claim the same revision
+    /// and the second would be refused as if another tab had written: saves take turns.
+    in_flight: bool,
 }
+
+/// How often a save waiting for its turn looks again.
+const SAVE_TURN_POLL_MS: u32 = 10;
 
 impl ProjectData {
     pub(super) fn schedule_save(&self, change: Change) {
@@ -57,6 +63,9 @@ impl ProjectData {
         if self.conflict.get_untracked().is_some() {
             return Ok(());
         }
+        while self.saver.try_with_value(|saver| saver.in_flight) == Some(true) {
+            gloo_timers::future::TimeoutFuture::new(SAVE_TURN_POLL_MS).await;
+        }
         let change = self.saver.try_update_value(|saver| {
             saver.timer = None;
             std::mem::take(&mut saver.pending)
@@ -64,6 +73,13 @@ impl ProjectData {
         let Some(change) = change.filter(|change| !change.is_empty()) else {
             return Ok(());
         };
+        self.saver.update_value(|saver| saver.in_flight = true);
+        let result = self.write(storage, change).await;
+        self.saver.update_value(|saver| saver.in_flight = false);
+        result
+    }
+
+    async fn write(&self, storage: crate::storage::Storage, change: Change) -> Result<(), ProjectError> {
         let Some(project) = self
             .history
             .with_untracked(|h| h.as_ref().map(|h| h.project().clone()))

@@ -1,6 +1,7 @@
-//! `cargo xtask serve | test | dist`: everything a fresh machine needs to run, test and
+//! `cargo xtask serve | test | dist | bench`: everything a fresh machine needs to run, test and
 //! ship Shotline, installed idempotently with pinned versions.
 
+mod bench;
 mod browser;
 mod comfy_probe;
 mod dist;
@@ -36,6 +37,8 @@ enum Command {
     Test(test::TestArgs),
     /// Release build into dist/ for static hosting, with compressed sizes.
     Dist(dist::DistArgs),
+    /// Benchmark P5 (shot edit and reload with 200 stored videos) into bench/results.md.
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(&root, args),
         Command::Test(args) => test::run(&root, args),
         Command::Dist(args) => dist::run(&root, args),
+        Command::Bench(args) => bench::run(&root, args),
     };
     match result {
         Ok(code) => code,

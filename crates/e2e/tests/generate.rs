@@ -190,3 +190,63 @@ async fn a_video_take_plays_in_the_browser() -> anyhow::Result<()> {
     sim.stop().await;
     Ok(())
 }
+
+/// A small real PNG on disk, for the file picker.
+fn keyframe_png() -> anyhow::Result<std::path::PathBuf> {
+    const SIZE_PX: u32 = 64;
+    let path = std::env::temp_dir().join(format!("shotline-e2e-keyframe-{}.png", std::process::id()));
+    let file = std::io::BufWriter::new(std::fs::File::create(&path)?);
+    let mut encoder = png::Encoder::new(file, SIZE_PX, SIZE_PX);
+    encoder.set_color(png::ColorType::Rgb);
+    let mut writer = encoder.write_header()?;
+    let pixels: Vec<u8> = (0..SIZE_PX * SIZE_PX)
+        .flat_map(|i| [(i % SIZE_PX * 4) as u8, (i / SIZE_PX * 4) as u8, 160])
+        .collect();
+    writer.write_image_data(&pixels)?;
+    writer.finish()?;
+    Ok(path)
+}
+
+#[tokio::test]
+async fn a_shot_with_a_keyframe_becomes_a_video_through_the_image_to_video_workflow() -> anyhow::Result<()> {
+    let sim = Sim::start(&["--enable-cors-header", "--fake-models", "--step-ms", "20"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    browser.client.goto(&site.url()).await?;
+    connect_and_pick(&browser, &sim, "img2vid_svd", "Keyframe to video").await?;
+    write_prompt(&browser, 1, "the lighthouse beam sweeps the sea").await?;
+    let picker = browser
+        .wait_for_element(Locator::Css(&format!("{} input[type=file]", shot(1))))
+        .await?;
+    picker.send_keys(&keyframe_png()?.to_string_lossy()).await?;
+    browser
+        .wait_for_element(Locator::Css(&format!("{} .keyframe-image", shot(1))))
+        .await?;
+
+    let card = browser.wait_for_element(Locator::Css(&shot(1))).await?;
+    card.find(Locator::XPath(".//button[normalize-space(.)='Generate']"))
+        .await?
+        .click()
+        .await?;
+    let status = browser
+        .wait_for_text(&format!("{} [role=status]", shot(1)), |t| {
+            t.starts_with("Done") || t.starts_with("Failed")
+        })
+        .await?;
+    assert!(status.starts_with("Done"), "the run ended {status}");
+    // The bundled SVD workflow saves its frames with SaveAnimatedWEBP: an animation.
+    let animation = browser
+        .wait_for_element(Locator::Css(&format!("{} .take-media img", shot(1))))
+        .await?;
+    let src = animation.attr("src").await?.unwrap_or_default();
+    assert!(
+        src.starts_with("data:image/webp;base64,"),
+        "an animated WebP take"
+    );
+    browser
+        .screenshot_at(&format!("{} .take-media", shot(1)), "generate-keyframe-to-video")
+        .await?;
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}

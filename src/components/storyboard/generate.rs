@@ -1,7 +1,7 @@
 //! The Generate button: shot + workflow profile + server → a job.
 
 use leptos::prelude::*;
-use shotline_model::project::{Action, JobId, ShotId, validate_for_generate};
+use shotline_model::project::{ShotId, validate_for_generate};
 use wasm_bindgen_futures::spawn_local;
 
 use crate::generation::{Generation, use_generation};
@@ -30,7 +30,7 @@ impl ShotGenerator {
     }
 
     /// Builds the prompt (uploading the keyframe if needed), submits it, and records the
-    /// take on the shot. Problems land in `error` as a sentence.
+    /// take on the shot (`Workflows::generate_with_stages`). Problems land in `error`.
     pub fn generate(self, shot_id: ShotId, error: RwSignal<Option<String>>) {
         error.set(None);
         let Some(project) = self.data.with_project_untracked() else {
@@ -44,16 +44,15 @@ impl ShotGenerator {
             return;
         }
         let server = self.servers.server.get_untracked();
+        // A shot whose workflow needs a keyframe it lacks runs the project's keyframe
+        // workflow first: two jobs, each with its own state on the card.
         spawn_local(async move {
-            match self.workflows.build_request(&project, &shot_id, &server).await {
-                Ok(request) => {
-                    let prompt_id = self.generation.submit(request);
-                    let _ = self.data.apply(Action::AddTake {
-                        shot: shot_id,
-                        take: JobId::new(prompt_id),
-                    });
-                }
-                Err(problem) => error.set(Some(problem.to_string())),
+            let run = self
+                .workflows
+                .generate_with_stages(self.generation, &shot_id, &server, |_| {})
+                .await;
+            if let Err(problem) = run {
+                error.set(Some(problem.to_string()));
             }
         });
     }

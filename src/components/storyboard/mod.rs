@@ -4,6 +4,7 @@ mod enhancers;
 mod generate;
 mod generate_all;
 mod job_status;
+mod keyframe;
 mod media;
 mod scene;
 mod shot_card;

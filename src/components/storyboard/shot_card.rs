@@ -6,6 +6,7 @@ use shotline_model::project::{Action, Seed, ShotId};
 use super::enhancers::EnhancerFields;
 use super::generate::ShotGenerator;
 use super::job_status::JobStatus;
+use super::keyframe::KeyframeField;
 use crate::generation::use_generation;
 use crate::project::use_project_data;
 
@@ -103,6 +104,7 @@ pub fn ShotCard(shot_id: ShotId) -> impl IntoView {
             <textarea id=negative_id rows="2"
                 prop:value=move || shot.with(|s| s.as_ref().map(|s| s.negative.clone()).unwrap_or_default())
                 on:change=set_negative></textarea>
+            <KeyframeField shot_id=shot_id.clone() />
             <details class="enhancers">
                 <summary>"Style enhancers"</summary>
                 <div class="enhancer-grid"><EnhancerFields shot_id=shot_id.clone() /></div>

@@ -36,8 +36,15 @@ const FAKE_MODEL_CLASSES: [&str; 9] = [
     "VideoLinearCFGGuidance",
 ];
 
-/// Checkpoint names `--fake-models` offers; the recorded server had no model files.
-pub const FAKE_CHECKPOINTS: [&str; 2] = ["sim_sd15_base.safetensors", "sim_svd_xt.safetensors"];
+/// Checkpoint names `--fake-models` offers (the recorded server had no model files): the
+/// simulator's own, plus the file names of the checkpoints most workflows are shared with
+/// (SD 1.5, SVD-XT), so such workflows — Shotline's bundled ones included — pass validation.
+pub const FAKE_CHECKPOINTS: [&str; 4] = [
+    "sim_sd15_base.safetensors",
+    "sim_svd_xt.safetensors",
+    "v1-5-pruned-emaonly-fp16.safetensors",
+    "svd_xt.safetensors",
+];
 
 #[derive(Debug)]
 pub struct NodeRegistry {
