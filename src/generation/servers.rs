@@ -13,6 +13,9 @@ use super::reconcile;
 use crate::comfy::ComfyClient;
 use crate::comfy::socket::{SocketEvent, SocketHealth, SocketHub};
 
+/// How often a server's contact time is copied into its jobs' views.
+const CONTACT_VIEW_REFRESH_MS: f64 = 1_000.0;
+
 pub(super) struct ServerLink {
     pub client: ComfyClient,
     pub socket: Option<SocketHub>,
@@ -23,6 +26,8 @@ pub(super) struct ServerLink {
     pub restart_suspicion: u32,
     pub restart_checked: u32,
     pub last_contact_ms: f64,
+    /// When `last_contact_ms` was last copied into the jobs' views.
+    pub contact_shown_ms: f64,
     pub reconcile_in_flight: bool,
     pub last_reconcile_ms: f64,
     pub reconcile_requested: bool,
@@ -44,6 +49,7 @@ pub(super) fn ensure_link(engine: &EngineRef, server: &ServerUrl) {
             restart_suspicion: 0,
             restart_checked: 0,
             last_contact_ms: now_ms(),
+            contact_shown_ms: 0.0,
             reconcile_in_flight: false,
             last_reconcile_ms: 0.0,
             reconcile_requested: true,
@@ -87,6 +93,12 @@ pub(super) fn note_contact(engine: &EngineRef, server_key: &str) {
             return;
         };
         link.last_contact_ms = now;
+        // Called for every socket message: the views, which only show contact older than
+        // minutes, are touched at most once per interval, not once per message per job.
+        if now - link.contact_shown_ms < CONTACT_VIEW_REFRESH_MS {
+            return;
+        }
+        link.contact_shown_ms = now;
         state.unfinished_on(server_key)
     };
     let state = engine.borrow();

@@ -1,14 +1,13 @@
 //! `cargo xtask bench`: benchmark P5 (issues 6 and 10) in headless Chromium, summarised
 //! into bench/results.md and bench/results.json.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use crate::browser::ensure_browser;
-use crate::step::{announce, describe, detail, output_of};
+use crate::step::{announce, describe, detail, output_of, run_reading_lines};
 use crate::tools::ensure_app_tools;
 
 /// The suite stores 1 GB of media before it measures; the runner's default (20 s) is for
@@ -99,23 +98,8 @@ pub fn run(root: &Path, _args: BenchArgs) -> Result<ExitCode> {
 
 /// Runs the suite, echoing its output, and returns its `BENCH name value unit` lines.
 fn bench_lines(mut command: Command) -> Result<Vec<(String, f64, String)>> {
-    detail(&format!("$ {}", describe(&command)));
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("could not start `{}`", describe(&command)))?;
     let mut lines = Vec::new();
-    if let Some(stdout) = child.stdout.take() {
-        for line in BufReader::new(stdout).lines() {
-            let line = line?;
-            println!("{line}");
-            if let Some(measure) = parse_bench_line(&line) {
-                lines.push(measure);
-            }
-        }
-    }
-    let status = child.wait()?;
+    let status = run_reading_lines(&mut command, |line| lines.extend(parse_bench_line(line)))?;
     if !status.success() {
         bail!("`{}` failed ({status}): see the output above", describe(&command));
     }

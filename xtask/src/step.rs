@@ -1,7 +1,8 @@
 //! Saying what is being done, and running commands with that said first.
 
 use std::ffi::OsStr;
-use std::process::{Command, Stdio};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, ExitStatus, Stdio};
 
 use anyhow::{Context, Result, bail};
 
@@ -50,4 +51,23 @@ pub fn describe(command: &Command) -> String {
         line.push_str(&arg.to_string_lossy());
     }
     line
+}
+
+/// Runs a command with its stdout echoed line by line to ours, handing each line to
+/// `on_line` (test and bench runners report through their output), and returns its status.
+pub fn run_reading_lines(command: &mut Command, mut on_line: impl FnMut(&str)) -> Result<ExitStatus> {
+    detail(&format!("$ {}", describe(command)));
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("could not start `{}`", describe(command)))?;
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            let line = line?;
+            println!("{line}");
+            on_line(&line);
+        }
+    }
+    Ok(child.wait()?)
 }

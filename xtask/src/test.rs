@@ -1,6 +1,5 @@
 //! `cargo xtask test`: native, wasm-bindgen-test in headless Chromium, end to end.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
@@ -9,7 +8,7 @@ use anyhow::{Context, Result};
 
 use crate::browser::{Browser, ensure_browser};
 use crate::ports;
-use crate::step::{announce, describe, detail, run_command};
+use crate::step::{announce, describe, detail, run_command, run_reading_lines};
 use crate::tools::{Tools, ensure_app_tools};
 
 const SIM_START_TIMEOUT_S: u64 = 60;
@@ -182,24 +181,13 @@ fn e2e_tier(tools: &Tools, browser: &Browser) -> Result<Counts> {
 
 /// Runs a test command, echoing its output and adding up its `test result:` lines.
 fn run_counting(mut command: Command) -> Result<Counts> {
-    detail(&format!("$ {}", describe(&command)));
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("could not start `{}`", describe(&command)))?;
     let mut counts = Counts::default();
-    if let Some(stdout) = child.stdout.take() {
-        for line in BufReader::new(stdout).lines() {
-            let line = line?;
-            println!("{line}");
-            if let Some(result) = parse_test_result(&line) {
-                counts.passed += result.passed;
-                counts.failed += result.failed;
-            }
+    let status = run_reading_lines(&mut command, |line| {
+        if let Some(result) = parse_test_result(line) {
+            counts.passed += result.passed;
+            counts.failed += result.failed;
         }
-    }
-    let status = child.wait()?;
+    })?;
     if !status.success() && counts.failed == 0 {
         anyhow::bail!(
             "`{}` failed ({status}) before any test failed: see the output above",
