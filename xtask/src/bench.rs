@@ -6,7 +6,7 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{Result, bail};
 
-use crate::browser::ensure_browser;
+use crate::browser::{BrowserScratch, ensure_browser};
 use crate::step::{announce, describe, detail, output_of, run_reading_lines};
 use crate::tools::ensure_app_tools;
 
@@ -76,6 +76,8 @@ pub fn run(root: &Path, _args: BenchArgs) -> Result<ExitCode> {
         ])
         .env("CHROMEDRIVER", &browser.chromedriver)
         .env("WASM_BINDGEN_TEST_TIMEOUT", BENCH_TIMEOUT_S.to_string());
+    let scratch = BrowserScratch::new(&tools.target_dir(), "bench")?;
+    scratch.apply(&mut command);
     let lines = bench_lines(command)?;
     let summaries = summarise(&lines)?;
     let date = output_of("date", &["-u", "+%F"])

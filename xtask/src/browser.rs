@@ -51,3 +51,30 @@ fn find() -> Option<Browser> {
         chromedriver,
     })
 }
+
+/// A temporary folder under `target/tmp` for the browsers and simulators of one run, emptied first and
+/// removed afterwards. ChromeDriver leaves a ≈ 90 MB profile in `$TMPDIR` for every
+/// session wasm-bindgen-test-runner starts (it never deletes them), which filled disks.
+pub struct BrowserScratch(PathBuf);
+
+impl BrowserScratch {
+    pub fn new(target_dir: &std::path::Path, name: &str) -> Result<Self> {
+        let dir = target_dir.join("tmp").join(name);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self(dir))
+    }
+
+    /// Points the command's browsers (and everything else it starts) at this folder.
+    pub fn apply(&self, command: &mut Command) {
+        command.env("TMPDIR", &self.0);
+    }
+}
+
+impl Drop for BrowserScratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

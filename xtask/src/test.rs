@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use crate::browser::{Browser, ensure_browser};
+use crate::browser::{Browser, BrowserScratch, ensure_browser};
 use crate::ports;
 use crate::step::{announce, describe, detail, run_command, run_reading_lines};
 use crate::tools::{Tools, ensure_app_tools};
@@ -129,7 +129,8 @@ fn native_tier(tools: &Tools) -> Result<Counts> {
 
 fn wasm_tier(tools: &Tools, browser: &Browser) -> Result<Counts> {
     announce("Tier 2: wasm-bindgen-test suites in headless Chromium, against comfy-sim");
-    let sim = Simulator::start(tools, &["--enable-cors-header", "--faults"])?;
+    let scratch = BrowserScratch::new(&tools.target_dir(), "wasm-tier")?;
+    let sim = Simulator::start(tools, &["--enable-cors-header", "--faults"], &scratch)?;
     let mut command = tools.cargo();
     command
         .args([
@@ -146,6 +147,7 @@ fn wasm_tier(tools: &Tools, browser: &Browser) -> Result<Counts> {
         .env("WASM_BINDGEN_TEST_TIMEOUT", WASM_SUITE_TIMEOUT_S.to_string())
         // Read at compile time by tests/ (option_env!): wasm code cannot see the environment.
         .env("SHOTLINE_TEST_COMFY_URL", sim.url());
+    scratch.apply(&mut command);
     let counts = run_counting(command);
     drop(sim);
     counts
@@ -174,6 +176,8 @@ fn e2e_tier(tools: &Tools, browser: &Browser) -> Result<Counts> {
         .env("COMFY_SIM_BIN", simulator_binary(tools))
         .env("CHROMEDRIVER", &browser.chromedriver)
         .env("CHROMIUM", &browser.chromium);
+    let scratch = BrowserScratch::new(&tools.target_dir(), "e2e-tier")?;
+    scratch.apply(&mut command);
     let counts = run_counting(command)?;
     detail(&format!("screenshots in {}", screenshots.display()));
     Ok(counts)
@@ -231,7 +235,8 @@ struct Simulator {
 }
 
 impl Simulator {
-    fn start(tools: &Tools, flags: &[&str]) -> Result<Self> {
+    /// `scratch` holds the simulator's temporary folder, which a killed sim cannot remove.
+    fn start(tools: &Tools, flags: &[&str], scratch: &BrowserScratch) -> Result<Self> {
         build_simulator(tools)?;
         let port = ports::free_port()?;
         let mut command = tools.command(&simulator_binary(tools).to_string_lossy());
@@ -239,6 +244,7 @@ impl Simulator {
             .args(["--port", &port.to_string()])
             .args(flags)
             .stdout(Stdio::null());
+        scratch.apply(&mut command);
         detail(&format!("$ {}", describe(&command)));
         let child = command.spawn().context("could not start comfy-sim")?;
         let sim = Self { child, port };
