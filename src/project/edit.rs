@@ -2,7 +2,7 @@
 //! then a save of what it touched.
 
 use leptos::prelude::*;
-use shotline_model::project::{Action, Change, History, ProjectId, SceneId, ShotId};
+use shotline_model::project::{Action, Change, History, MediaId, ModelError, ProjectId, SceneId, ShotId};
 
 use super::error::ProjectError;
 use super::handle::ProjectData;
@@ -75,6 +75,44 @@ impl ProjectData {
             new_id: new_id.clone(),
         })?;
         Ok(new_id)
+    }
+
+    /// Continuity: makes `keyframe` the keyframe of the shot after `shot`, or of a new shot
+    /// added right after it when `shot` is the last; one undo step either way. Returns the
+    /// shot that received it.
+    pub fn set_next_keyframe(&self, shot: &ShotId, keyframe: MediaId) -> Result<ShotId, ProjectError> {
+        let (next, position) = self.history.with_untracked(|history| {
+            let project = history.as_ref().ok_or(ProjectError::NoProjectOpen)?.project();
+            let position = project
+                .shot_position(shot)
+                .ok_or_else(|| ModelError::ShotNotFound(shot.clone()))?;
+            let scene = project.scenes[position.scene].id.clone();
+            let next = project.next_shot(shot).map(|next| next.id.clone());
+            Ok::<_, ProjectError>((next, (scene, position.shot)))
+        })?;
+        let set = |target: &ShotId| Action::SetKeyframe {
+            shot: target.clone(),
+            keyframe: Some(keyframe.clone()),
+        };
+        match next {
+            Some(next) => {
+                self.apply(set(&next))?;
+                Ok(next)
+            }
+            None => {
+                let (scene, index) = position;
+                let id = ShotId::new(fresh_id());
+                self.apply(Action::Batch(vec![
+                    Action::AddShot {
+                        scene,
+                        id: id.clone(),
+                        at: index + 1,
+                    },
+                    set(&id),
+                ]))?;
+                Ok(id)
+            }
+        }
     }
 
     fn step(&self, step: impl FnOnce(&mut History, i64) -> Option<Change>) -> bool {

@@ -92,6 +92,91 @@ async fn a_generated_shot_shows_its_image_and_keeps_it_after_a_reload_with_the_s
     Ok(())
 }
 
+async fn click_in(browser: &Browser, css: &str, button: &str) -> anyhow::Result<()> {
+    let scope = browser.wait_for_element(Locator::Css(css)).await?;
+    scope
+        .find(Locator::XPath(&format!(
+            ".//button[normalize-space(.)='{button}']"
+        )))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn takes_can_be_stepped_through_chosen_and_their_manifest_read_and_a_take_feeds_the_next_shot()
+-> anyhow::Result<()> {
+    let sim = Sim::start(&["--enable-cors-header"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    browser.client.goto(&site.url()).await?;
+    connect_and_pick_workflow(&browser, &sim).await?;
+    write_prompt(&browser, 1, "a lighthouse at dawn").await?;
+    let status = format!("{} [role=status]", shot(1));
+    for take in 1..=2 {
+        click_in(&browser, &shot(1), "Generate").await?;
+        if take == 2 {
+            browser
+                .wait_for_text(".take-count", |t| t == "Take 2 of 2")
+                .await?;
+        }
+        browser.wait_for_text(&status, |t| t.starts_with("Done")).await?;
+    }
+
+    browser
+        .client
+        .find(Locator::Css("[aria-label='Previous take']"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait_for_text(".take-count", |t| t == "Take 1 of 2")
+        .await?;
+    click_in(&browser, ".take-picker", "Use this take").await?;
+    browser
+        .wait_for_text(".chosen-take", |t| t == "Chosen take")
+        .await?;
+
+    click_in(&browser, &shot(1), "Open manifest").await?;
+    let manifest = browser
+        .wait_for_text("[aria-label='Run manifest']", |t| {
+            t.contains("shotline-run-manifest")
+        })
+        .await?;
+    let manifest: serde_json::Value = serde_json::from_str(&manifest)?;
+    assert_eq!(manifest["profile"]["name"], "Blank still (no models)");
+    assert_eq!(manifest["outcome"]["state"], "Done");
+    assert_eq!(
+        manifest["prompt"]["2"]["class_type"], "SaveImage",
+        "the exact API prompt is in the manifest: {manifest}"
+    );
+    assert_eq!(manifest["server"], sim.url(), "and the server it ran on");
+    browser.screenshot_at(&shot(1), "generate-takes-manifest").await?;
+    click_in(&browser, &shot(1), "Close manifest").await?;
+
+    // Shot 1 is the last shot: its take becomes the keyframe of a new Shot 2.
+    click_in(&browser, &shot(1), "Use as next keyframe").await?;
+    browser
+        .wait_for_text(".media-outcome", |t| {
+            t.starts_with("Shot 2 now starts from this frame")
+        })
+        .await?;
+    let keyframe = browser
+        .wait_for_element(Locator::Css(&format!("{} .keyframe-image", shot(2))))
+        .await?;
+    assert!(
+        keyframe
+            .attr("src")
+            .await?
+            .unwrap_or_default()
+            .starts_with("data:image/png;base64,")
+    );
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}
+
 #[tokio::test]
 async fn generate_all_runs_two_scenes_of_three_shots_to_done() -> anyhow::Result<()> {
     let sim = Sim::start(&["--enable-cors-header"]).await?;
@@ -186,6 +271,30 @@ async fn a_video_take_plays_in_the_browser() -> anyhow::Result<()> {
     assert!(last[0].as_u64().unwrap_or(0) >= 2, "never had frame data: {last}");
     assert!(last[1].as_u64().unwrap_or(0) > 0, "no video width: {last}");
     browser.screenshot_at(&video_css, "generate-video-done").await?;
+
+    // Continuity: the frame on show becomes the next shot's keyframe, as a PNG.
+    browser
+        .client
+        .execute(
+            "document.querySelector(arguments[0]).pause();",
+            vec![serde_json::json!(video_css)],
+        )
+        .await?;
+    click_in(&browser, &shot(1), "Use this frame as next keyframe").await?;
+    browser
+        .wait_for_text(".media-outcome", |t| {
+            t.starts_with("Shot 2 now starts from this frame")
+        })
+        .await?;
+    let keyframe = browser
+        .wait_for_element(Locator::Css(&format!("{} .keyframe-image", shot(2))))
+        .await?;
+    let src = keyframe.attr("src").await?.unwrap_or_default();
+    assert!(
+        src.starts_with("data:image/png;base64,"),
+        "a PNG frame: {}",
+        &src[..src.len().min(40)]
+    );
     browser.close().await?;
     sim.stop().await;
     Ok(())

@@ -97,13 +97,26 @@ async fn a_server_restart_mid_run_shows_lost_and_resubmit_finishes_the_shot() ->
 }
 
 #[tokio::test]
-async fn cancelling_a_running_shot_ends_it_cancelled() -> anyhow::Result<()> {
+async fn cancelling_a_running_shot_ends_it_cancelled_and_retry_makes_a_new_take() -> anyhow::Result<()> {
     let sim = Sim::start(&["--enable-cors-header", "--faults"]).await?;
     let site = StaticSite::start().await?;
     let browser = Browser::desktop().await?;
     start_slow_shot(&browser, &sim, &site).await?;
     browser.screenshot_at(STATUS, "trouble-running").await?;
     browser.click_button("Cancel").await?;
+    browser.wait_for_text(STATUS, |t| t == "Cancelled").await?;
+    browser.click_button("Retry").await?;
+    browser
+        .wait_for_text(".take-count", |t| t == "Take 2 of 2")
+        .await?;
+    browser.wait_for_text(STATUS, |t| t.starts_with("Done")).await?;
+    // The cancelled take is still there, one step back.
+    browser
+        .client
+        .find(Locator::Css("[aria-label='Previous take']"))
+        .await?
+        .click()
+        .await?;
     browser.wait_for_text(STATUS, |t| t == "Cancelled").await?;
     browser.close().await?;
     sim.stop().await;

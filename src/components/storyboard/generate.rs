@@ -56,4 +56,20 @@ impl ShotGenerator {
             }
         });
     }
+
+    /// "Generate keyframe": runs only the project's keyframe workflow for the shot; the
+    /// image it makes becomes the shot's keyframe (replacing any, one undo step).
+    pub fn generate_keyframe(self, shot_id: ShotId, error: RwSignal<Option<String>>) {
+        error.set(None);
+        let server = self.servers.server.get_untracked();
+        spawn_local(async move {
+            let run = self
+                .workflows
+                .generate_keyframe(self.generation, &shot_id, &server, |_| {})
+                .await;
+            if let Err(problem) = run {
+                error.set(Some(problem.to_string()));
+            }
+        });
+    }
 }

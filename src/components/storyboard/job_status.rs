@@ -1,9 +1,11 @@
 //! A job's state as a person reads it: the state word first, then where it is.
 
 use leptos::prelude::*;
+use shotline_model::project::ShotId;
 use shotline_protocol::JobState;
 use shotline_protocol::job::{FailureKind, LostReason};
 
+use super::manifest::ManifestToggle;
 use super::media::TakeMedia;
 use crate::components::clock::use_clock;
 use crate::generation::{JobView, use_generation};
@@ -11,8 +13,10 @@ use crate::generation::{JobView, use_generation};
 /// With no answer from the server for this long, the card says since when.
 const SILENCE_SHOWN_AFTER_MS: f64 = 10.0 * 60.0 * 1000.0;
 
+/// `on_retry` generates the shot again from what it says now (a new take), for a take
+/// that failed or was cancelled.
 #[component]
-pub fn JobStatus(prompt_id: String) -> impl IntoView {
+pub fn JobStatus(prompt_id: String, shot_id: ShotId, on_retry: Callback<()>) -> impl IntoView {
     let generation = use_generation();
     let Some(job) = generation.job(&prompt_id) else {
         return view! { <p class="job-state" role="status">"Draft"</p> }.into_any();
@@ -37,7 +41,8 @@ pub fn JobStatus(prompt_id: String) -> impl IntoView {
                 job.with(|view| view.preview_url.clone())
                     .map(|url| view! { <img class="preview" src=url alt="Live preview of the running shot" /> })
             }}
-            {move || job.with(|view| matches!(view.state, JobState::Done { .. })).then(|| view! { <TakeMedia job /> })}
+            {move || job.with(|view| matches!(view.state, JobState::Done { .. }))
+                .then(|| view! { <TakeMedia job shot_id=shot_id.clone() /> })}
             {move || job.with(failure_details).map(|details| view! {
                 <button type="button" class="quiet" aria-expanded=move || details_open.get().to_string()
                     on:click=move |_| details_open.update(|open| *open = !*open)>
@@ -57,6 +62,10 @@ pub fn JobStatus(prompt_id: String) -> impl IntoView {
                 <Show when=move || job.with(|view| matches!(view.state, JobState::Lost { .. }))>
                     <button type="button" on:click=resubmit.clone()>"Resubmit"</button>
                 </Show>
+                <Show when=move || job.with(|view| matches!(view.state, JobState::Failed { .. } | JobState::Cancelled))>
+                    <button type="button" on:click=move |_| on_retry.run(())>"Retry"</button>
+                </Show>
+                <ManifestToggle prompt_id=prompt_id.clone() />
             </div>
         </div>
     }

@@ -1,10 +1,12 @@
 //! The storyboard: scenes as sections, shots as cards, in order.
 
+mod continuity;
 mod enhancers;
 mod generate;
 mod generate_all;
 mod job_status;
 mod keyframe;
+mod manifest;
 mod media;
 mod scene;
 mod shot_card;

@@ -1,7 +1,7 @@
 //! One shot: what it says, how it looks, and where its latest take is.
 
 use leptos::prelude::*;
-use shotline_model::project::{Action, Seed, ShotId};
+use shotline_model::project::{Action, JobId, Seed, ShotId};
 
 use super::enhancers::EnhancerFields;
 use super::generate::ShotGenerator;
@@ -23,13 +23,62 @@ pub fn ShotCard(shot_id: ShotId) -> impl IntoView {
                 .unwrap_or(0)
         })
     };
-    let latest_job = {
+    // Every job of the shot, oldest first: its takes and any keyframe-stage jobs.
+    let jobs = {
         let shot_id = shot_id.clone();
         Memo::new(move |_| {
             generation.job_ids().track();
-            generation.jobs_of_shot(shot_id.as_str()).pop()
+            generation.jobs_of_shot(shot_id.as_str())
         })
     };
+    // The take on show: the newest, unless the person stepped back to an older one. A new
+    // job always comes into view, so a Generate click is never followed by an old take.
+    let picked = RwSignal::new(None::<String>);
+    Effect::new(move |previous: Option<usize>| {
+        let count = jobs.with(Vec::len);
+        if previous.is_some_and(|previous| count > previous) {
+            picked.set(None);
+        }
+        count
+    });
+    let shown = Memo::new(move |_| {
+        let jobs = jobs.get();
+        picked
+            .get()
+            .filter(|job| jobs.contains(job))
+            .or_else(|| jobs.last().cloned())
+    });
+    let shown_index = Memo::new(move |_| {
+        shown
+            .get()
+            .and_then(|job| jobs.with(|jobs| jobs.iter().position(|j| *j == job)))
+    });
+    let step_take = move |by: isize| {
+        let Some(index) = shown_index.get_untracked() else {
+            return;
+        };
+        let target = index.checked_add_signed(by);
+        if let Some(job) = target.and_then(|target| jobs.with_untracked(|jobs| jobs.get(target).cloned())) {
+            picked.set(Some(job));
+        }
+    };
+    let is_take = move |job: &str| {
+        shot.with(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.takes.iter().any(|take| take.as_str() == job))
+        })
+    };
+    let is_chosen = move |job: &str| {
+        shot.with(|s| {
+            s.as_ref()
+                .and_then(|s| s.chosen_take.clone())
+                .is_some_and(|chosen| chosen.as_str() == job)
+        })
+    };
+    let has_keyframe_stage = Memo::new(move |_| {
+        data.with_project(|p| p.stages.keyframe.is_some())
+            .unwrap_or(false)
+    });
     let generate_error = RwSignal::new(None::<String>);
     let generator = ShotGenerator::new();
     let field_id = |what: &str| format!("{what}-{}", shot_id.as_str());
@@ -71,6 +120,24 @@ pub fn ShotCard(shot_id: ShotId) -> impl IntoView {
     let generate = {
         let shot_id = shot_id.clone();
         move |_| generator.generate(shot_id.clone(), generate_error)
+    };
+    let retry = {
+        let shot_id = shot_id.clone();
+        Callback::new(move |()| generator.generate(shot_id.clone(), generate_error))
+    };
+    let generate_keyframe = {
+        let shot_id = shot_id.clone();
+        move |_| generator.generate_keyframe(shot_id.clone(), generate_error)
+    };
+    let choose_take = {
+        let shot_id = shot_id.clone();
+        move |_| {
+            let take = shown.get_untracked().map(JobId::new);
+            let _ = data.apply(Action::ChooseTake {
+                shot: shot_id.clone(),
+                take,
+            });
+        }
     };
     let duplicate = {
         let shot_id = shot_id.clone();
@@ -117,12 +184,49 @@ pub fn ShotCard(shot_id: ShotId) -> impl IntoView {
             </label>
             <div class="shot-actions">
                 <button type="button" class="primary" on:click=generate>"Generate"</button>
+                <Show when=move || has_keyframe_stage.get()>
+                    <button type="button" on:click=generate_keyframe.clone()
+                        title="Run the project's keyframe workflow and make its image this shot's keyframe">
+                        "Generate keyframe"
+                    </button>
+                </Show>
             </div>
             <p class="field-error" role="alert">{move || generate_error.get()}</p>
-            {move || match latest_job.get() {
-                Some(prompt_id) => view! { <JobStatus prompt_id /> }.into_any(),
-                None => view! { <p class="job-state" role="status">"Draft"</p> }.into_any(),
-            }}
+            <Show when=move || jobs.with(|jobs| jobs.len() > 1)>
+                <nav class="take-picker" aria-label="Takes">
+                    <button type="button" class="quiet" aria-label="Previous take"
+                        disabled=move || shown_index.get().is_none_or(|index| index == 0)
+                        on:click=move |_| step_take(-1)>"‹"</button>
+                    <span class="take-count">{move || format!(
+                        "Take {} of {}",
+                        shown_index.get().map_or(0, |index| index + 1),
+                        jobs.with(Vec::len)
+                    )}</span>
+                    <button type="button" class="quiet" aria-label="Next take"
+                        disabled=move || shown_index.get().is_none_or(|index| index + 1 >= jobs.with(Vec::len))
+                        on:click=move |_| step_take(1)>"›"</button>
+                    {
+                        let choose_take = choose_take.clone();
+                        move || {
+                            let job = shown.get()?;
+                            Some(if is_chosen(&job) {
+                                view! { <span class="chosen-take">"Chosen take"</span> }.into_any()
+                            } else if is_take(&job) {
+                                view! { <button type="button" class="quiet" on:click=choose_take.clone()>"Use this take"</button> }.into_any()
+                            } else {
+                                view! { <span class="take-kind">"Keyframe run"</span> }.into_any()
+                            })
+                        }
+                    }
+                </nav>
+            </Show>
+            {
+                let shot_id = shot_id.clone();
+                move || match shown.get() {
+                    Some(prompt_id) => view! { <JobStatus prompt_id shot_id=shot_id.clone() on_retry=retry /> }.into_any(),
+                    None => view! { <p class="job-state" role="status">"Draft"</p> }.into_any(),
+                }
+            }
         </article>
     }
 }

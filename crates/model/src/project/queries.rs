@@ -69,6 +69,14 @@ impl Project {
             .map(|(index, (scene, shot))| (index + 1, scene, shot))
     }
 
+    /// The shot after `id` in timeline order, across scene boundaries; `None` for the
+    /// last shot (or an unknown id).
+    pub fn next_shot(&self, id: &ShotId) -> Option<&Shot> {
+        let mut shots = self.numbered_shots().map(|(_, _, shot)| shot);
+        shots.find(|shot| &shot.id == id)?;
+        shots.next()
+    }
+
     pub fn shot_number(&self, id: &ShotId) -> Option<usize> {
         self.numbered_shots()
             .find(|(_, _, shot)| &shot.id == id)

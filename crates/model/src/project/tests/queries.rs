@@ -47,3 +47,17 @@ fn shot_numbers_follow_a_move_to_another_scene() {
     assert_eq!(project.shot_number(&shot("shot-1")), Some(3));
     assert_eq!(project.shot_number(&shot("shot-2")), Some(1));
 }
+
+#[test]
+fn the_next_shot_crosses_into_the_next_scene_and_the_last_has_none() {
+    let project = fixture();
+    let next = |id: &str| project.next_shot(&shot(id)).map(|next| next.id.to_string());
+    assert_eq!(next("shot-1").as_deref(), Some("shot-2"));
+    assert_eq!(
+        next("shot-2").as_deref(),
+        Some("shot-3"),
+        "scene A's last shot leads into scene B"
+    );
+    assert_eq!(next("shot-3"), None);
+    assert_eq!(next("no-such-shot"), None);
+}
