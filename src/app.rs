@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
 use crate::components::clock::provide_clock;
+use crate::components::draft::DraftPanel;
 use crate::components::header::AppHeader;
 use crate::components::projects::{ProjectNotices, ProjectsPanel};
 use crate::components::server_bar::ServerBar;
@@ -70,8 +71,9 @@ fn Workspace(storage: Result<Storage, StorageError>) -> impl IntoView {
                 </Show>
                 <Storyboard />
             </main>
-            <aside class="side-column" aria-label="Projects and workflow">
+            <aside class="side-column" aria-label="Projects, story draft and workflow">
                 <ProjectsPanel />
+                <DraftPanel />
                 <WorkflowPanel />
             </aside>
         </div>

@@ -4,6 +4,7 @@
 mod app;
 pub mod comfy;
 mod components;
+mod drafting;
 pub mod generation;
 pub mod project;
 pub mod servers;

@@ -2,6 +2,7 @@
 //! no protocol or storage logic.
 
 pub mod clock;
+pub mod draft;
 pub mod header;
 pub mod projects;
 pub mod server_bar;

@@ -59,9 +59,13 @@ fn model_id(entry: &Value) -> Option<String> {
     id.map(str::trim).filter(|id| !id.is_empty()).map(str::to_owned)
 }
 
+/// LM Studio's own API says `type: "embeddings"`; its OpenAI `/v1/models` (and Ollama's)
+/// give only the id, where embedding models are named for it (`text-embedding-…`,
+/// `nomic-embed-text`, `mxbai-embed-large`).
 fn is_embedding(entry: &Value) -> bool {
-    entry
+    let typed = entry
         .get("type")
         .and_then(Value::as_str)
-        .is_some_and(|kind| kind.starts_with("embedding"))
+        .is_some_and(|kind| kind.starts_with("embedding"));
+    typed || model_id(entry).is_some_and(|id| id.to_lowercase().contains("embed"))
 }

@@ -256,6 +256,10 @@ fn model_lists_of_every_server_shape_are_read() {
     let openai = r#"{"object":"list","data":[{"id":"qwen2.5-7b-instruct","object":"model"},
         {"id":"text-embedding-nomic-embed-text-v1.5","type":"embeddings"}]}"#;
     assert_eq!(parse_models(openai), Ok(vec!["qwen2.5-7b-instruct".to_owned()]));
+    // LM Studio's and Ollama's OpenAI routes give embedding models no type, only a name.
+    let untyped = r#"{"data":[{"id":"text-embedding-nomic-embed-text-v1.5"},{"id":"mistral-7b"},
+        {"id":"mxbai-embed-large:latest"}]}"#;
+    assert_eq!(parse_models(untyped), Ok(vec!["mistral-7b".to_owned()]));
     let ollama_tags =
         r#"{"models":[{"name":"llama3.2:latest","model":"llama3.2:latest","size":2019393189}]}"#;
     assert_eq!(parse_models(ollama_tags), Ok(vec!["llama3.2:latest".to_owned()]));
