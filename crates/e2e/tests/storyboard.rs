@@ -100,3 +100,106 @@ async fn scenes_shots_and_prompts_survive_a_reload_and_undo_works() -> anyhow::R
     browser.close().await?;
     Ok(())
 }
+
+/// The prompts of every shot in timeline order.
+async fn prompts(browser: &Browser) -> anyhow::Result<Vec<String>> {
+    let mut prompts = Vec::new();
+    for n in 1..=shot_count(browser).await? {
+        let field = browser
+            .client
+            .find(Locator::Css(&format!("{} textarea", shot(n))))
+            .await?;
+        prompts.push(field.prop("value").await?.unwrap_or_default());
+    }
+    Ok(prompts)
+}
+
+async fn wait_for_prompts(browser: &Browser, expected: &[&str]) -> anyhow::Result<()> {
+    let mut last = Vec::new();
+    for _ in 0..50 {
+        last = prompts(browser).await?;
+        if last == expected {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("prompts are {last:?}, expected {expected:?}")
+}
+
+/// Alt+↑ as a real key chord, sent to whatever has the focus.
+async fn press_alt_up(browser: &Browser) -> anyhow::Result<()> {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    use fantoccini::key::Key;
+    let (alt, up) = (char::from(Key::Alt), char::from(Key::Up));
+    let chord = KeyActions::new("keyboard".to_owned())
+        .then(KeyAction::Down { value: alt })
+        .then(KeyAction::Down { value: up })
+        .then(KeyAction::Up { value: up })
+        .then(KeyAction::Up { value: alt });
+    browser.client.perform_actions(chord).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn shots_move_with_alt_arrows_and_the_arrow_buttons_across_scenes_and_undo_puts_them_back()
+-> anyhow::Result<()> {
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    browser.client.goto(&site.url()).await?;
+    browser.wait_for_element(Locator::Css(&shot(1))).await?;
+    browser.click_button("Add shot").await?;
+    browser.wait_for_element(Locator::Css(&shot(2))).await?;
+    browser.click_button("Add scene").await?;
+    browser.wait_for_element(Locator::Css(&shot(3))).await?;
+    for (n, text) in [(1, "alpha"), (2, "bravo"), (3, "charlie")] {
+        let field = browser
+            .client
+            .find(Locator::Css(&format!("{} textarea", shot(n))))
+            .await?;
+        field.send_keys(text).await?;
+    }
+    browser.client.find(Locator::Css("h1")).await?.click().await?;
+    wait_for_prompts(&browser, &["alpha", "bravo", "charlie"]).await?;
+
+    // Alt+↑ from inside the last shot (scene 2) moves it onto the end of scene 1, then
+    // past "bravo": the keyboard focus stays in the moved card, so the keys repeat.
+    let field = browser
+        .client
+        .find(Locator::Css(&format!("{} textarea", shot(3))))
+        .await?;
+    field.click().await?;
+    press_alt_up(&browser).await?;
+    let mut second_scene_shots = usize::MAX;
+    for _ in 0..50 {
+        second_scene_shots = browser
+            .client
+            .find_all(Locator::Css("section.scene:nth-of-type(2) [role=group]"))
+            .await?
+            .len();
+        if second_scene_shots == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        second_scene_shots, 0,
+        "charlie left scene 2 for the end of scene 1"
+    );
+    wait_for_prompts(&browser, &["alpha", "bravo", "charlie"]).await?;
+    press_alt_up(&browser).await?;
+    wait_for_prompts(&browser, &["alpha", "charlie", "bravo"]).await?;
+
+    browser
+        .client
+        .find(Locator::Css(&format!("{} [aria-label='Move shot up']", shot(2))))
+        .await?
+        .click()
+        .await?;
+    wait_for_prompts(&browser, &["charlie", "alpha", "bravo"]).await?;
+    browser.screenshot("storyboard-reordered").await?;
+
+    browser.click_button("Undo").await?;
+    wait_for_prompts(&browser, &["alpha", "charlie", "bravo"]).await?;
+    browser.close().await?;
+    Ok(())
+}

@@ -8,6 +8,7 @@ mod job_status;
 mod keyframe;
 mod manifest;
 mod media;
+mod reorder;
 mod scene;
 mod shot_card;
 

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use shotline_model::project::{Action, SceneId, ShotId};
 
+use super::reorder;
 use super::shot_card::ShotCard;
 use crate::project::use_project_data;
 
@@ -65,9 +66,29 @@ pub fn SceneSection(scene_id: SceneId) -> impl IntoView {
             });
         }
     };
+    let on_keydown = {
+        let scene_id = scene_id.clone();
+        move |event: leptos::ev::KeyboardEvent| {
+            if let Some(up) = reorder::alt_arrow(&event) {
+                event.prevent_default();
+                reorder::step_scene(data, &scene_id, up);
+            }
+        }
+    };
+    let step = |up: bool| {
+        let scene_id = scene_id.clone();
+        move |_| {
+            reorder::step_scene(data, &scene_id, up);
+        }
+    };
+    let (up_id, down_id) = (
+        format!("scene-up-{}", scene_id.as_str()),
+        format!("scene-down-{}", scene_id.as_str()),
+    );
     view! {
         <section class="scene" aria-labelledby=labelled_by>
-            <header class="scene-header">
+            // Alt+↑/↓ in the header moves the scene; inside a shot card it moves the shot.
+            <header class="scene-header" on:keydown=on_keydown aria-keyshortcuts="Alt+ArrowUp Alt+ArrowDown">
                 <label class="visually-hidden" for=label_for>"Scene title"</label>
                 <input
                     id=title_id
@@ -76,6 +97,10 @@ pub fn SceneSection(scene_id: SceneId) -> impl IntoView {
                     prop:value=move || scene.with(|s| s.as_ref().map(|s| s.title.clone()).unwrap_or_default())
                     on:change=rename
                 />
+                <button type="button" class="quiet icon" id=up_id aria-label="Move scene up"
+                    title="Move scene up (Alt+↑)" on:click=step(true)>"↑"</button>
+                <button type="button" class="quiet icon" id=down_id aria-label="Move scene down"
+                    title="Move scene down (Alt+↓)" on:click=step(false)>"↓"</button>
                 <button type="button" class="quiet" on:click=delete_scene>"Delete scene"</button>
             </header>
             <label class="field">

@@ -7,6 +7,7 @@ use super::enhancers::EnhancerFields;
 use super::generate::ShotGenerator;
 use super::job_status::JobStatus;
 use super::keyframe::KeyframeField;
+use super::reorder;
 use crate::generation::use_generation;
 use crate::project::use_project_data;
 
@@ -154,11 +155,66 @@ pub fn ShotCard(shot_id: ShotId) -> impl IntoView {
         }
     };
 
+    let on_keydown = {
+        let shot_id = shot_id.clone();
+        move |event: leptos::ev::KeyboardEvent| {
+            if let Some(up) = reorder::alt_arrow(&event) {
+                event.prevent_default();
+                reorder::step_shot(data, &shot_id, up);
+            }
+        }
+    };
+    let step = |up: bool| {
+        let shot_id = shot_id.clone();
+        move |_| {
+            reorder::step_shot(data, &shot_id, up);
+        }
+    };
+    let drag_start = {
+        let shot_id = shot_id.clone();
+        move |event: leptos::ev::DragEvent| {
+            if let Some(transfer) = event.data_transfer() {
+                let _ = transfer.set_data(reorder::SHOT_DRAG_TYPE, shot_id.as_str());
+                transfer.set_effect_allowed("move");
+            }
+        }
+    };
+    let drag_over = |event: leptos::ev::DragEvent| {
+        let ours = event
+            .data_transfer()
+            .is_some_and(|transfer| transfer.types().includes(&reorder::SHOT_DRAG_TYPE.into(), 0));
+        if ours {
+            event.prevent_default();
+        }
+    };
+    let drop = {
+        let shot_id = shot_id.clone();
+        move |event: leptos::ev::DragEvent| {
+            let dragged = event
+                .data_transfer()
+                .and_then(|transfer| transfer.get_data(reorder::SHOT_DRAG_TYPE).ok())
+                .filter(|id| !id.is_empty());
+            if let Some(dragged) = dragged {
+                event.prevent_default();
+                reorder::drop_shot_on(data, &ShotId::new(dragged), &shot_id);
+            }
+        }
+    };
+    let (up_id, down_id) = (field_id("move-up"), field_id("move-down"));
+
     view! {
-        <article class="shot-card" role="group" aria-label=move || format!("Shot {}", number.get())>
+        <article class="shot-card" role="group" aria-label=move || format!("Shot {}", number.get())
+            aria-keyshortcuts="Alt+ArrowUp Alt+ArrowDown"
+            on:keydown=on_keydown on:dragover=drag_over on:drop=drop>
             <header class="shot-header">
+                <span class="drag-handle" draggable="true" on:dragstart=drag_start aria-hidden="true"
+                    title="Drag to move this shot (or Alt+↑ / Alt+↓)">"⠿"</span>
                 <h3>{move || format!("Shot {}", number.get())}</h3>
                 <div class="shot-tools">
+                    <button type="button" class="quiet icon" id=up_id aria-label="Move shot up"
+                        title="Move up (Alt+↑)" on:click=step(true)>"↑"</button>
+                    <button type="button" class="quiet icon" id=down_id aria-label="Move shot down"
+                        title="Move down (Alt+↓)" on:click=step(false)>"↓"</button>
                     <button type="button" class="quiet" on:click=duplicate>"Duplicate"</button>
                     <button type="button" class="quiet" on:click=delete>"Delete"</button>
                 </div>

@@ -77,6 +77,25 @@ impl Project {
         shots.next()
     }
 
+    /// Where a shot goes when moved one place up or down: within its scene, or across
+    /// into the end of the scene before / the start of the scene after. `None` at the very
+    /// start or end of the storyboard. The result is what [`Action::MoveShot`] takes.
+    ///
+    /// [`Action::MoveShot`]: super::Action::MoveShot
+    pub fn shot_step_target(&self, id: &ShotId, up: bool) -> Option<(SceneId, usize)> {
+        let at = self.shot_position(id)?;
+        let scene = &self.scenes[at.scene];
+        match (up, at.shot) {
+            (true, 0) => {
+                let before = self.scenes.get(at.scene.checked_sub(1)?)?;
+                Some((before.id.clone(), before.shots.len()))
+            }
+            (true, index) => Some((scene.id.clone(), index - 1)),
+            (false, index) if index + 1 < scene.shots.len() => Some((scene.id.clone(), index + 1)),
+            (false, _) => Some((self.scenes.get(at.scene + 1)?.id.clone(), 0)),
+        }
+    }
+
     pub fn shot_number(&self, id: &ShotId) -> Option<usize> {
         self.numbered_shots()
             .find(|(_, _, shot)| &shot.id == id)

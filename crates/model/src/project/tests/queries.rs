@@ -61,3 +61,88 @@ fn the_next_shot_crosses_into_the_next_scene_and_the_last_has_none() {
     assert_eq!(next("shot-3"), None);
     assert_eq!(next("no-such-shot"), None);
 }
+
+#[test]
+fn a_shot_steps_within_its_scene_and_across_scene_boundaries() {
+    let mut project = fixture();
+    let target = |project: &Project, id: &str, up: bool| {
+        project
+            .shot_step_target(&shot(id), up)
+            .map(|(scene, at)| (scene.to_string(), at))
+    };
+    assert_eq!(
+        target(&project, "shot-1", true),
+        None,
+        "the first shot stays first"
+    );
+    assert_eq!(
+        target(&project, "shot-3", false),
+        None,
+        "the last shot stays last"
+    );
+    assert_eq!(target(&project, "shot-1", false), Some(("scene-a".into(), 1)));
+    assert_eq!(target(&project, "shot-2", true), Some(("scene-a".into(), 0)));
+    assert_eq!(
+        target(&project, "shot-2", false),
+        Some(("scene-b".into(), 0)),
+        "into the next scene's start"
+    );
+    assert_eq!(
+        target(&project, "shot-3", true),
+        Some(("scene-a".into(), 2)),
+        "onto the previous scene's end"
+    );
+
+    // Applied as the reducer's MoveShot, each step moves the shot by one place in the timeline.
+    let (to_scene, at) = project.shot_step_target(&shot("shot-2"), false).unwrap();
+    apply(
+        &mut project,
+        Action::MoveShot {
+            shot: shot("shot-2"),
+            to_scene,
+            at,
+        },
+    )
+    .unwrap();
+    let order: Vec<String> = project
+        .numbered_shots()
+        .map(|(_, _, s)| s.id.to_string())
+        .collect();
+    assert_eq!(order, ["shot-1", "shot-2", "shot-3"]);
+    assert_eq!(project.scenes[1].shots[0].id, shot("shot-2"), "now opens scene B");
+    let (to_scene, at) = project.shot_step_target(&shot("shot-1"), false).unwrap();
+    apply(
+        &mut project,
+        Action::MoveShot {
+            shot: shot("shot-1"),
+            to_scene,
+            at,
+        },
+    )
+    .unwrap();
+    let order: Vec<String> = project
+        .numbered_shots()
+        .map(|(_, _, s)| s.id.to_string())
+        .collect();
+    assert_eq!(
+        order,
+        ["shot-1", "shot-2", "shot-3"],
+        "crossing into a scene is a step of its own"
+    );
+    assert!(project.scenes[0].shots.is_empty());
+    let (to_scene, at) = project.shot_step_target(&shot("shot-1"), false).unwrap();
+    apply(
+        &mut project,
+        Action::MoveShot {
+            shot: shot("shot-1"),
+            to_scene,
+            at,
+        },
+    )
+    .unwrap();
+    let order: Vec<String> = project
+        .numbered_shots()
+        .map(|(_, _, s)| s.id.to_string())
+        .collect();
+    assert_eq!(order, ["shot-2", "shot-1", "shot-3"]);
+}
