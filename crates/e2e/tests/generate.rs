@@ -177,6 +177,88 @@ async fn takes_can_be_stepped_through_chosen_and_their_manifest_read_and_a_take_
     Ok(())
 }
 
+/// The queue place a card shows ("Queued — position 3 on …"), if it shows one.
+fn queue_position(status: &str) -> Option<u32> {
+    let rest = status.strip_prefix("Queued — position ")?;
+    rest.split(' ').next()?.parse().ok()
+}
+
+#[tokio::test]
+async fn queue_positions_count_down_on_the_cards_and_a_pending_shot_can_be_cancelled() -> anyhow::Result<()> {
+    // 20 sampler steps of 100 ms: each shot runs about 2 s, so the queue is long enough to see.
+    let sim = Sim::start(&["--enable-cors-header", "--fake-models", "--step-ms", "100"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    browser.client.goto(&site.url()).await?;
+    connect_and_pick(&browser, &sim, "txt2img_sd", "Text to image").await?;
+    for _ in 0..4 {
+        browser.click_button("Add shot").await?;
+    }
+    browser.wait_for_element(Locator::Css(&shot(5))).await?;
+    for n in 1..=5 {
+        write_prompt(&browser, n, &format!("harbour at dusk, take {n}")).await?;
+    }
+    for n in 1..=5 {
+        click_in(&browser, &shot(n), "Generate").await?;
+    }
+    // Shot 5 waits behind four: it is cancelled while still pending.
+    let last = format!("{} [role=status]", shot(5));
+    browser
+        .wait_for_text(&last, |t| queue_position(t).is_some())
+        .await?;
+    browser.screenshot_at(&shot(4), "generate-queued").await?;
+    click_in(&browser, &shot(5), "Cancel").await?;
+    browser.wait_for_text(&last, |t| t == "Cancelled").await?;
+
+    // Shot 4 counts down while the shots before it run.
+    let fourth = format!("{} [role=status]", shot(4));
+    let mut seen: Vec<u32> = Vec::new();
+    let started = std::time::Instant::now();
+    loop {
+        let status = browser.wait_for_text(&fourth, |t| !t.is_empty()).await?;
+        if let Some(position) = queue_position(&status)
+            && seen.last() != Some(&position)
+        {
+            seen.push(position);
+        }
+        if status.starts_with("Running") || status.starts_with("Done") {
+            break;
+        }
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "shot 4 never ran; positions seen {seen:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(seen.len() >= 2, "saw the place change more than once: {seen:?}");
+    assert!(
+        seen.windows(2).all(|pair| pair[1] < pair[0]),
+        "only ever forward: {seen:?}"
+    );
+    for n in 1..=4 {
+        let done = browser
+            .wait_for_text(&format!("{} [role=status]", shot(n)), |t| t.starts_with("Done"))
+            .await;
+        if let Err(error) = done {
+            let problem = browser
+                .client
+                .find(Locator::Css(&format!("{} .field-error", shot(n))))
+                .await?
+                .text()
+                .await?;
+            anyhow::bail!("{error}; the card says {problem:?}");
+        }
+    }
+    assert_eq!(
+        browser.wait_for_text(&last, |t| !t.is_empty()).await?,
+        "Cancelled",
+        "the cancelled shot never ran"
+    );
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}
+
 #[tokio::test]
 async fn generate_all_runs_two_scenes_of_three_shots_to_done() -> anyhow::Result<()> {
     let sim = Sim::start(&["--enable-cors-header"]).await?;
