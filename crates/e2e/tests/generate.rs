@@ -69,6 +69,42 @@ async fn a_generated_shot_shows_its_image_and_keeps_it_after_a_reload_with_the_s
         .screenshot_at(&format!("{} .take-media", shot(1)), "generate-done")
         .await?;
 
+    // The image opens large in a lightbox, which Escape closes.
+    browser
+        .client
+        .find(Locator::Css(&format!("{} .image-open", shot(1))))
+        .await?
+        .click()
+        .await?;
+    let open_lightbox = format!("{} dialog.lightbox[open] img", shot(1));
+    browser.wait_for_element(Locator::Css(&open_lightbox)).await?;
+    browser.screenshot("generate-lightbox").await?;
+    browser
+        .client
+        .active_element()
+        .await?
+        .send_keys("\u{E00C}")
+        .await?;
+    for _ in 0..50 {
+        if browser
+            .client
+            .find_all(Locator::Css(&open_lightbox))
+            .await?
+            .is_empty()
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        browser
+            .client
+            .find_all(Locator::Css(&open_lightbox))
+            .await?
+            .is_empty(),
+        "Escape closes the lightbox"
+    );
+
     sim.stop().await;
     browser
         .wait_for_text(".save-state", |t| t == "All changes saved")
@@ -294,7 +330,7 @@ async fn generate_all_runs_two_scenes_of_three_shots_to_done() -> anyhow::Result
     assert_eq!(
         browser
             .client
-            .find_all(Locator::Css(".take-media img"))
+            .find_all(Locator::Css(".take-media .image-open img"))
             .await?
             .len(),
         6
@@ -362,6 +398,24 @@ async fn a_video_take_plays_in_the_browser() -> anyhow::Result<()> {
             vec![serde_json::json!(video_css)],
         )
         .await?;
+    // Frame stepping pauses the player and moves it by one frame.
+    browser
+        .client
+        .find(Locator::Css(&format!(
+            "{} [aria-label='Step forward one frame']",
+            shot(1)
+        )))
+        .await?
+        .click()
+        .await?;
+    let paused = browser
+        .client
+        .execute(
+            "const v = document.querySelector(arguments[0]); return [v.paused, v.currentTime];",
+            vec![serde_json::json!(video_css)],
+        )
+        .await?;
+    assert_eq!(paused[0], true, "stepping pauses the video: {paused}");
     click_in(&browser, &shot(1), "Use this frame as next keyframe").await?;
     browser
         .wait_for_text(".media-outcome", |t| {
