@@ -9,6 +9,7 @@ use crate::components::draft::DraftPanel;
 use crate::components::header::AppHeader;
 use crate::components::projects::{ProjectNotices, ProjectsPanel};
 use crate::components::server_bar::ServerBar;
+use crate::components::servers::ServersPanel;
 use crate::components::storyboard::Storyboard;
 use crate::components::welcome::Welcome;
 use crate::components::workflow::WorkflowPanel;
@@ -71,8 +72,9 @@ fn Workspace(storage: Result<Storage, StorageError>) -> impl IntoView {
                 </Show>
                 <Storyboard />
             </main>
-            <aside class="side-column" aria-label="Projects, story draft and workflow">
+            <aside class="side-column" aria-label="Projects, servers, story draft and workflow">
                 <ProjectsPanel />
+                <ServersPanel />
                 <DraftPanel />
                 <WorkflowPanel />
             </aside>

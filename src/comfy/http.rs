@@ -15,7 +15,7 @@ use shotline_protocol::http::{
 };
 use shotline_protocol::ws::FeatureFlags;
 use shotline_protocol::{OutputFile, SystemStats};
-use web_sys::{RequestCredentials, RequestMode};
+use web_sys::{AbortSignal, RequestCredentials, RequestMode};
 
 use super::error::ComfyError;
 
@@ -26,11 +26,26 @@ const ERROR_BODY_MAX_CHARS: usize = 2_000;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ComfyClient {
     server: ServerUrl,
+    /// Gives up on every request after this long (discovery, Test connection); `None`
+    /// waits as long as the browser does.
+    timeout_ms: Option<u32>,
 }
 
 impl ComfyClient {
     pub fn new(server: ServerUrl) -> Self {
-        Self { server }
+        Self {
+            server,
+            timeout_ms: None,
+        }
+    }
+
+    /// The same client, but each request is aborted after `timeout_ms` and counts as
+    /// [`ComfyError::Unreachable`].
+    pub fn with_timeout_ms(self, timeout_ms: u32) -> Self {
+        Self {
+            timeout_ms: Some(timeout_ms),
+            ..self
+        }
     }
 
     pub fn server(&self) -> &ServerUrl {
@@ -55,7 +70,7 @@ impl ComfyClient {
     /// errors; anything else that is not 200 keeps its body (often plain text, not JSON).
     pub async fn submit(&self, request: &PromptRequest) -> Result<PromptAccepted, ComfyError> {
         let url = self.server.api("/prompt");
-        let response = self.send(&url, post_json(&url, request)?).await;
+        let response = self.send(&url, self.post_json(&url, request)?).await;
         match response {
             Ok(response) => decode_json(&url, response).await,
             Err(ComfyError::Http {
@@ -78,7 +93,7 @@ impl ComfyClient {
     /// (old servers give input order only that way).
     pub async fn object_info(&self) -> Result<ObjectInfo, ComfyError> {
         let url = self.server.api("/object_info");
-        let response = self.send(&url, get_request(&url)?).await?;
+        let response = self.send(&url, self.get_request(&url)?).await?;
         let text = response.text().await.map_err(|error| ComfyError::Decode {
             url: url.clone(),
             reason: error.to_string(),
@@ -108,7 +123,7 @@ impl ComfyClient {
     /// `GET /api/view` of one output file: its bytes.
     pub async fn view(&self, file: &OutputFile) -> Result<Vec<u8>, ComfyError> {
         let url = self.view_url(file);
-        let response = self.send(&url, get_request(&url)?).await?;
+        let response = self.send(&url, self.get_request(&url)?).await?;
         response.binary().await.map_err(|error| ComfyError::Decode {
             url,
             reason: error.to_string(),
@@ -131,7 +146,8 @@ impl ComfyClient {
         let url = self
             .server
             .api(&format!("/jobs/{}/cancel", encode_query_value(prompt_id)));
-        let request = builder(Request::post(&url))
+        let request = self
+            .builder(Request::post(&url))
             .build()
             .map_err(|error| ComfyError::Request(error.to_string()))?;
         match self.send(&url, request).await {
@@ -147,7 +163,7 @@ impl ComfyClient {
     /// stop whatever runs, maybe another person's work (trace e).
     pub async fn interrupt(&self, prompt_id: &str) -> Result<(), ComfyError> {
         let url = self.server.api("/interrupt");
-        self.send(&url, post_json(&url, &InterruptRequest::prompt(prompt_id))?)
+        self.send(&url, self.post_json(&url, &InterruptRequest::prompt(prompt_id))?)
             .await
             .map(drop)
     }
@@ -155,7 +171,7 @@ impl ComfyClient {
     /// Removes pending prompts; a no-op for running or unknown ids (trace f).
     pub async fn delete_from_queue(&self, prompt_ids: &[&str]) -> Result<(), ComfyError> {
         let url = self.server.api("/queue");
-        self.send(&url, post_json(&url, &QueueRequest::delete(prompt_ids))?)
+        self.send(&url, self.post_json(&url, &QueueRequest::delete(prompt_ids))?)
             .await
             .map(drop)
     }
@@ -170,7 +186,8 @@ impl ComfyClient {
     ) -> Result<UploadedImage, ComfyError> {
         let url = self.server.api("/upload/image");
         let form = upload_form(file_name, bytes, mime).map_err(ComfyError::Request)?;
-        let request = builder(Request::post(&url))
+        let request = self
+            .builder(Request::post(&url))
             .body(form)
             .map_err(|error| ComfyError::Request(error.to_string()))?;
         let response = self.send(&url, request).await?;
@@ -179,7 +196,7 @@ impl ComfyClient {
 
     async fn get_json<T: DeserializeOwned>(&self, route: &str) -> Result<T, ComfyError> {
         let url = self.server.api(route);
-        let response = self.send(&url, get_request(&url)?).await?;
+        let response = self.send(&url, self.get_request(&url)?).await?;
         decode_json(&url, response).await
     }
 
@@ -195,9 +212,8 @@ impl ComfyClient {
     /// check (or missing CORS headers) refused us. A `no-cors` fetch still resolves with an
     /// opaque response when the server is up, which tells the two apart (PROTOCOL.md).
     async fn diagnose_network_failure(&self, url: &str) -> ComfyError {
-        let probe = Request::get(url)
-            .mode(RequestMode::NoCors)
-            .credentials(RequestCredentials::Omit)
+        let probe = self
+            .builder(Request::get(url).mode(RequestMode::NoCors))
             .send()
             .await;
         match probe {
@@ -207,22 +223,27 @@ impl ComfyClient {
             },
         }
     }
-}
 
-fn builder(request: RequestBuilder) -> RequestBuilder {
-    request.credentials(RequestCredentials::Omit)
-}
+    fn builder(&self, request: RequestBuilder) -> RequestBuilder {
+        let request = request.credentials(RequestCredentials::Omit);
+        match self.timeout_ms {
+            // Aborts the fetch itself, not only the wait: a hung port holds no connection.
+            Some(timeout_ms) => request.abort_signal(Some(&AbortSignal::timeout_with_u32(timeout_ms))),
+            None => request,
+        }
+    }
 
-fn get_request(url: &str) -> Result<Request, ComfyError> {
-    builder(Request::get(url))
-        .build()
-        .map_err(|error| ComfyError::Request(error.to_string()))
-}
+    fn get_request(&self, url: &str) -> Result<Request, ComfyError> {
+        self.builder(Request::get(url))
+            .build()
+            .map_err(|error| ComfyError::Request(error.to_string()))
+    }
 
-fn post_json(url: &str, body: &impl Serialize) -> Result<Request, ComfyError> {
-    builder(Request::post(url))
-        .json(body)
-        .map_err(|error| ComfyError::Request(error.to_string()))
+    fn post_json(&self, url: &str, body: &impl Serialize) -> Result<Request, ComfyError> {
+        self.builder(Request::post(url))
+            .json(body)
+            .map_err(|error| ComfyError::Request(error.to_string()))
+    }
 }
 
 fn upload_form(file_name: &str, bytes: &[u8], mime: &str) -> Result<web_sys::FormData, String> {

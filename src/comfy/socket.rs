@@ -114,6 +114,10 @@ impl SocketHub {
         hub.reconnect_timer = None;
         hub._watchdog = None;
         if let Some(socket) = hub.socket.take() {
+            // The handlers are dropped below: a late event must not call into them.
+            socket.set_onopen(None);
+            socket.set_onmessage(None);
+            socket.set_onclose(None);
             let _ = socket.close();
         }
         hub.handlers.clear();

@@ -6,6 +6,7 @@ pub mod draft;
 pub mod header;
 pub mod projects;
 pub mod server_bar;
+pub mod servers;
 pub mod storyboard;
 pub mod welcome;
 pub mod workflow;

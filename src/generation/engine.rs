@@ -30,6 +30,8 @@ pub(super) struct Engine {
     pub job_ids: RwSignal<Vec<String>>,
     pub jobs: BTreeMap<String, TrackedJob>,
     pub servers: BTreeMap<String, ServerLink>,
+    /// The server whose socket stays open for the Servers panel, jobs or not.
+    pub watched: Option<String>,
     pub ticker: Option<Interval>,
 }
 

@@ -13,6 +13,7 @@ use wasm_bindgen_futures::spawn_local;
 use super::engine::{Engine, EngineRef, TrackedJob, apply_event, now_ms};
 use super::job_view::JobView;
 use super::persist::{save_job_now, status_of};
+use super::servers::SocketStatus;
 use super::{reconcile, servers};
 use crate::comfy::ComfyError;
 use crate::storage::{JobRecord, Storage, settings};
@@ -110,6 +111,13 @@ impl Generation {
             jobs.sort_by(|a, b| a.0.total_cmp(&b.0));
             jobs.into_iter().map(|(_, id)| id).collect()
         })
+    }
+
+    /// Opens (and keeps open) the socket to `server`, the active one, so its health shows
+    /// before the first job; the server watched before is let go unless unfinished jobs use it.
+    pub fn watch_server(&self, server: &ServerUrl) -> Option<ReadSignal<SocketStatus>> {
+        let engine = self.engine.get_value();
+        servers::watch(&engine, server)
     }
 
     /// Pending: removed from the queue; running: interrupted. It ends Cancelled only
@@ -270,6 +278,7 @@ pub fn provide_generation(storage: Option<Storage>) -> Generation {
         job_ids,
         jobs: BTreeMap::new(),
         servers: BTreeMap::new(),
+        watched: None,
         ticker: None,
     }));
     reconcile::start_ticker(&engine);

@@ -15,3 +15,4 @@ mod servers;
 pub use handle::{Generation, ShotRequest, provide_generation, use_generation};
 pub use job_view::{JobView, OutputMedia};
 pub use preview::live_preview_count;
+pub use servers::SocketStatus;

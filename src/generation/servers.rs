@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use leptos::prelude::Update;
+use leptos::prelude::*;
 
 use shotline_model::server_url::ServerUrl;
 use shotline_protocol::JobEvent;
@@ -13,8 +13,22 @@ use super::reconcile;
 use crate::comfy::ComfyClient;
 use crate::comfy::socket::{SocketEvent, SocketHealth, SocketHub};
 
-/// How often a server's contact time is copied into its jobs' views.
+/// How often a server's contact time is copied into its jobs' views, and the time of
+/// the last socket message into its [`SocketStatus`].
 const CONTACT_VIEW_REFRESH_MS: f64 = 1_000.0;
+
+/// What the Servers panel says about a server's socket.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SocketStatus {
+    pub health: SocketHealth,
+    /// When the socket last came up (Open) or went down (Connecting, Closed): "since …".
+    pub since_ms: f64,
+    /// It was open before: down now means "reconnecting", not "connecting".
+    pub was_open: bool,
+    /// It closed (or failed to open) since it was last open: retrying, not just starting.
+    pub failed: bool,
+    pub last_message_ms: Option<f64>,
+}
 
 pub(super) struct ServerLink {
     pub client: ComfyClient,
@@ -31,6 +45,7 @@ pub(super) struct ServerLink {
     pub reconcile_in_flight: bool,
     pub last_reconcile_ms: f64,
     pub reconcile_requested: bool,
+    pub status: RwSignal<SocketStatus>,
 }
 
 /// Makes sure `server` has a link with an open (or opening) socket.
@@ -40,6 +55,15 @@ pub(super) fn ensure_link(engine: &EngineRef, server: &ServerUrl) {
         return;
     }
     let client_id = engine.borrow().client_id.clone();
+    let status = engine.borrow().owner.with(|| {
+        RwSignal::new(SocketStatus {
+            health: SocketHealth::Connecting,
+            since_ms: now_ms(),
+            was_open: false,
+            failed: false,
+            last_message_ms: None,
+        })
+    });
     engine.borrow_mut().servers.insert(
         key.clone(),
         ServerLink {
@@ -53,6 +77,7 @@ pub(super) fn ensure_link(engine: &EngineRef, server: &ServerUrl) {
             reconcile_in_flight: false,
             last_reconcile_ms: 0.0,
             reconcile_requested: true,
+            status,
         },
     );
     let weak = Rc::downgrade(engine);
@@ -76,6 +101,28 @@ pub(super) fn ensure_link(engine: &EngineRef, server: &ServerUrl) {
     if let Some(link) = engine.borrow_mut().servers.get_mut(&key) {
         link.socket = Some(socket);
     }
+}
+
+/// Keeps a link to `server` open for its socket health and lets go of the server watched
+/// before, unless unfinished jobs of this page still use it.
+pub(super) fn watch(engine: &EngineRef, server: &ServerUrl) -> Option<ReadSignal<SocketStatus>> {
+    let key = server.as_str().to_owned();
+    let previous = engine.borrow_mut().watched.replace(key.clone());
+    if let Some(previous) = previous.filter(|previous| *previous != key) {
+        // Finished jobs need no link: a resubmit makes a new one.
+        let in_use = !engine.borrow().unfinished_on(&previous).is_empty();
+        if !in_use {
+            // Dropping the link closes its socket; done after the engine borrow has ended.
+            let link = engine.borrow_mut().servers.remove(&previous);
+            drop(link);
+        }
+    }
+    ensure_link(engine, server);
+    engine
+        .borrow()
+        .servers
+        .get(&key)
+        .map(|link| link.status.read_only())
 }
 
 /// A reload cannot know what happened while the page was closed.
@@ -119,13 +166,18 @@ fn on_socket_event(engine: &EngineRef, server_key: &str, event: SocketEvent) {
             note_contact(engine, server_key);
         }
         SocketEvent::Health(health) => {
-            if let Some(link) = engine.borrow_mut().servers.get_mut(server_key) {
+            let status = engine.borrow_mut().servers.get_mut(server_key).map(|link| {
                 link.health = health;
                 link.reconcile_requested |= health == SocketHealth::Stalled;
+                link.status
+            });
+            if let Some(status) = status {
+                status.update(|status| show_health(status, health));
             }
         }
         SocketEvent::Message(message) => {
             note_contact(engine, server_key);
+            note_socket_message(engine, server_key);
             // `status` means the queue changed: refresh queue positions now, not at the
             // next tick (reconcile spaces its requests, so a burst costs one poll).
             if matches!(message, shotline_protocol::ServerMessage::Status(_))
@@ -152,6 +204,32 @@ fn on_socket_event(engine: &EngineRef, server_key: &str, event: SocketEvent) {
         }
     }
     reconcile::kick(engine);
+}
+
+fn show_health(status: &mut SocketStatus, health: SocketHealth) {
+    let is_up = |health| matches!(health, SocketHealth::Open | SocketHealth::Stalled);
+    if is_up(health) != is_up(status.health) {
+        status.since_ms = now_ms();
+    }
+    status.was_open |= health == SocketHealth::Open;
+    match health {
+        SocketHealth::Open => status.failed = false,
+        SocketHealth::Closed => status.failed = true,
+        SocketHealth::Connecting | SocketHealth::Stalled => {}
+    }
+    status.health = health;
+}
+
+/// At most once per [`CONTACT_VIEW_REFRESH_MS`]: messages can arrive dozens per second.
+fn note_socket_message(engine: &EngineRef, server_key: &str) {
+    let Some(status) = engine.borrow().servers.get(server_key).map(|link| link.status) else {
+        return;
+    };
+    let now = now_ms();
+    let shown = status.with_untracked(|status| status.last_message_ms);
+    if shown.is_none_or(|shown| now - shown >= CONTACT_VIEW_REFRESH_MS) {
+        status.update(|status| status.last_message_ms = Some(now));
+    }
 }
 
 fn show_preview(engine: &EngineRef, prompt_id: &str, bytes: &[u8], mime: &str) {

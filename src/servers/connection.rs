@@ -27,6 +27,8 @@ pub enum ConnectionState {
 pub struct ServerInfo {
     pub comfyui_version: String,
     pub device_name: String,
+    /// `cuda`, `cpu`, ...: a CPU's "VRAM" is the machine's RAM.
+    pub device_type: String,
     pub vram_total_bytes: u64,
     pub vram_free_bytes: u64,
     pub is_simulator: bool,
@@ -46,6 +48,7 @@ impl From<SystemStats> for ServerInfo {
                 || stats.system.argv.iter().any(|arg| arg.contains("comfy-sim")),
             vram_total_bytes: device.map_or(0, |d| d.vram_total),
             vram_free_bytes: device.map_or(0, |d| d.vram_free),
+            device_type: device.map(|d| d.device_type.clone()).unwrap_or_default(),
             device_name,
         }
     }

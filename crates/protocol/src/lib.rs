@@ -9,6 +9,7 @@ pub mod frame;
 pub mod http;
 pub mod job;
 pub mod media;
+pub mod server_report;
 pub mod ws;
 
 pub use frame::{Frame, FrameError, PreviewImageType, PreviewMetadata, decode_frame};

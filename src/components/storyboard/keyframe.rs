@@ -2,9 +2,11 @@
 //! store; the shot keeps only its id.
 
 use base64::Engine as _;
+use leptos::html::Div;
 use leptos::prelude::*;
 use shotline_model::project::{Action, MediaId, ShotId};
 use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 
 use crate::project::use_project_data;
@@ -21,10 +23,21 @@ pub fn KeyframeField(shot_id: ShotId) -> impl IntoView {
     let keyframe = Memo::new(move |_| shot.with(|s| s.as_ref().and_then(|s| s.keyframe.clone())));
     let image_url = RwSignal::new(None::<String>);
     let problem = RwSignal::new(None::<String>);
+    // A keyframe can be megabytes: it is read from the database only once its card comes
+    // near the screen, so opening a long storyboard does not read every image first.
+    let container = NodeRef::<Div>::new();
+    let near_screen = RwSignal::new(false);
+    let watcher = StoredValue::new_local(None::<NearScreenWatch>);
+    container.on_load(move |element| {
+        watcher.set_value(Some(NearScreenWatch::start(&element, near_screen)));
+    });
     Effect::new(move |_| {
         let Some(id) = keyframe.get() else {
             return image_url.set(None);
         };
+        if !near_screen.get() {
+            return;
+        }
         let Some(storage) = storage else { return };
         spawn_local(async move {
             if let Ok(Some(media)) = storage.get_media(&id).await {
@@ -70,7 +83,7 @@ pub fn KeyframeField(shot_id: ShotId) -> impl IntoView {
         }
     };
     view! {
-        <div class="keyframe">
+        <div class="keyframe" node_ref=container>
             <label class="field" for=input_id.clone()>"Keyframe image"</label>
             {move || image_url.get().map(|url| view! { <img class="keyframe-image" src=url alt="Keyframe of this shot" /> })}
             <input id=input_id type="file" accept="image/png,image/jpeg,image/webp" on:change=pick />
@@ -79,6 +92,56 @@ pub fn KeyframeField(shot_id: ShotId) -> impl IntoView {
             </Show>
             <p class="field-error" role="alert">{move || problem.get()}</p>
         </div>
+    }
+}
+
+/// How far outside the window a card may be and still have its keyframe read: about a
+/// screen ahead when scrolling.
+const NEAR_SCREEN_MARGIN: &str = "800px 0px";
+
+/// Sets `near` once an element comes within [`NEAR_SCREEN_MARGIN`] of the window, then
+/// stops watching; dropped with its card, it stops watching too. Without
+/// IntersectionObserver (very old browsers) the element counts as near at once.
+struct NearScreenWatch {
+    observer: Option<web_sys::IntersectionObserver>,
+    _callback: Closure<dyn FnMut(js_sys::Array, web_sys::IntersectionObserver)>,
+}
+
+impl NearScreenWatch {
+    fn start(element: &web_sys::HtmlDivElement, near: RwSignal<bool>) -> Self {
+        let callback = Closure::<dyn FnMut(js_sys::Array, web_sys::IntersectionObserver)>::new(
+            move |entries: js_sys::Array, observer: web_sys::IntersectionObserver| {
+                let visible = entries.iter().any(|entry| {
+                    entry
+                        .dyn_into::<web_sys::IntersectionObserverEntry>()
+                        .is_ok_and(|entry| entry.is_intersecting())
+                });
+                if visible {
+                    observer.disconnect();
+                    near.set(true);
+                }
+            },
+        );
+        let options = web_sys::IntersectionObserverInit::new();
+        options.set_root_margin(NEAR_SCREEN_MARGIN);
+        let observer =
+            web_sys::IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &options).ok();
+        match &observer {
+            Some(observer) => observer.observe(element),
+            None => near.set(true),
+        }
+        Self {
+            observer,
+            _callback: callback,
+        }
+    }
+}
+
+impl Drop for NearScreenWatch {
+    fn drop(&mut self) {
+        if let Some(observer) = &self.observer {
+            observer.disconnect();
+        }
     }
 }
 

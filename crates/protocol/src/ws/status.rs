@@ -1,5 +1,7 @@
 //! Messages about the server rather than one prompt: `status` and `feature_flags`.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// `status`: broadcast whenever the queue length changes; the first one after connect
@@ -32,4 +34,8 @@ pub struct FeatureFlags {
     pub supports_preview_metadata: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_upload_size: Option<u64>,
+    /// Flags newer servers and extensions add (e.g. `extension.manager`): kept so the
+    /// Servers panel can list them, never interpreted.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, serde_json::Value>,
 }
