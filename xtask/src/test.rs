@@ -216,11 +216,11 @@ fn parse_test_result(line: &str) -> Option<Counts> {
     })
 }
 
-fn simulator_binary(tools: &Tools) -> std::path::PathBuf {
+pub(crate) fn simulator_binary(tools: &Tools) -> std::path::PathBuf {
     tools.target_dir().join("debug/comfy-sim")
 }
 
-fn build_simulator(tools: &Tools) -> Result<()> {
+pub(crate) fn build_simulator(tools: &Tools) -> Result<()> {
     run_command(
         tools
             .cargo()

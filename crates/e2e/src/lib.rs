@@ -3,10 +3,13 @@
 //! `cargo xtask test` builds everything and passes the paths in environment variables.
 
 mod browser;
+mod cdp;
+mod llm;
 mod sim;
 mod site;
 
 pub use browser::{Browser, PHONE_WIDTH_PX};
+pub use llm::{FAKE_MODEL, FakeLlm, LlmAnswer};
 pub use sim::Sim;
 pub use site::StaticSite;
 
