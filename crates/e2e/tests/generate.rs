@@ -336,6 +336,29 @@ async fn generate_all_runs_two_scenes_of_three_shots_to_done() -> anyhow::Result
         6
     );
     browser.screenshot("generate-all-done").await?;
+
+    // The gallery shows the six takes in timeline order.
+    let gallery = browser
+        .wait_for_text(".gallery summary", |t| t == "Gallery (6 takes)")
+        .await?;
+    assert_eq!(gallery, "Gallery (6 takes)");
+    browser
+        .client
+        .find(Locator::Css(".gallery summary"))
+        .await?
+        .click()
+        .await?;
+    let tiles = browser
+        .client
+        .find_all(Locator::Css(".gallery-tile span"))
+        .await?;
+    let mut labels = Vec::new();
+    for tile in &tiles {
+        labels.push(tile.text().await?);
+    }
+    let expected: Vec<String> = (1..=6).map(|n| format!("Shot {n} · take 1 of 1")).collect();
+    assert_eq!(labels, expected);
+    browser.screenshot_at(".gallery", "generate-gallery").await?;
     browser.close().await?;
     sim.stop().await;
     Ok(())

@@ -2,6 +2,7 @@
 
 mod continuity;
 mod enhancers;
+mod gallery;
 mod generate;
 mod generate_all;
 mod job_status;
@@ -16,6 +17,7 @@ use leptos::prelude::*;
 use shotline_model::project::SceneId;
 
 use crate::project::use_project_data;
+use gallery::Gallery;
 use generate_all::GenerateAll;
 use scene::SceneSection;
 
@@ -46,6 +48,7 @@ pub fn Storyboard() -> impl IntoView {
                 fallback=|| view! { <p class="loading">"Opening your storyboard…"</p> }
             >
                 <div class="storyboard-tools"><GenerateAll /></div>
+                <Gallery />
                 <For each=move || scene_ids.get() key=|id| id.clone() let:scene_id>
                     <SceneSection scene_id />
                 </For>

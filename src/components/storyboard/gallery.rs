@@ -1,0 +1,108 @@
+//! Every finished take of the project at a glance, in timeline order; a click on one
+//! brings its shot card into view.
+
+use leptos::prelude::*;
+use shotline_protocol::{JobState, MediaKind};
+
+use crate::generation::{OutputMedia, use_generation};
+use crate::project::use_project_data;
+
+/// One tile: the take's first output and where it belongs.
+#[derive(Debug, Clone, PartialEq)]
+struct Tile {
+    prompt_id: String,
+    shot_number: usize,
+    take: usize,
+    takes: usize,
+    output: OutputMedia,
+}
+
+#[component]
+pub fn Gallery() -> impl IntoView {
+    let generation = use_generation();
+    let data = use_project_data();
+    let tiles = Memo::new(move |_| {
+        let ids = generation.job_ids().get();
+        data.with_project(|project| {
+            let mut tiles = Vec::new();
+            for (number, _, shot) in project.numbered_shots() {
+                let takes: Vec<_> = shot
+                    .takes
+                    .iter()
+                    .filter_map(|take| {
+                        let id = take.as_str();
+                        ids.iter().any(|known| known == id).then_some(())?;
+                        let view = generation.job(id)?;
+                        view.with(|view| match (&view.state, view.outputs.first()) {
+                            (JobState::Done { .. }, Some(output)) => Some((id.to_owned(), output.clone())),
+                            _ => None,
+                        })
+                    })
+                    .collect();
+                let count = takes.len();
+                tiles.extend(
+                    takes
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, (prompt_id, output))| Tile {
+                            prompt_id,
+                            shot_number: number,
+                            take: index + 1,
+                            takes: count,
+                            output,
+                        }),
+                );
+            }
+            tiles
+        })
+        .unwrap_or_default()
+    });
+    view! {
+        <details class="gallery">
+            <summary>{move || format!("Gallery ({} takes)", tiles.with(Vec::len))}</summary>
+            <Show
+                when=move || tiles.with(|tiles| !tiles.is_empty())
+                fallback=|| view! { <p class="hint">"Finished takes appear here."</p> }
+            >
+                <ul class="gallery-grid">
+                    <For each=move || tiles.get() key=|tile| tile.prompt_id.clone() let:tile>
+                        <GalleryTile tile />
+                    </For>
+                </ul>
+            </Show>
+        </details>
+    }
+}
+
+#[component]
+fn GalleryTile(tile: Tile) -> impl IntoView {
+    let label = format!("Shot {} · take {} of {}", tile.shot_number, tile.take, tile.takes);
+    let url = tile.output.data_url.to_string();
+    let media = match tile.output.kind {
+        MediaKind::Video => {
+            view! { <video src=url muted=true loop=true playsinline=true preload="metadata"></video> }
+                .into_any()
+        }
+        MediaKind::Image | MediaKind::AnimatedImage => {
+            view! { <img src=url alt="" loading="lazy" /> }.into_any()
+        }
+    };
+    let number = tile.shot_number;
+    let show = move |_| {
+        let card = document()
+            .query_selector(&format!("[role=group][aria-label='Shot {number}']"))
+            .ok()
+            .flatten();
+        if let Some(card) = card {
+            card.scroll_into_view();
+        }
+    };
+    view! {
+        <li>
+            <button type="button" class="gallery-tile" on:click=show aria-label=format!("{label}: show in the storyboard")>
+                {media}
+                <span>{label.clone()}</span>
+            </button>
+        </li>
+    }
+}
