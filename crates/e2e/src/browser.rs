@@ -130,6 +130,27 @@ impl Browser {
         Ok(())
     }
 
+    /// Clicks the button named `name` inside the first element matching `scope_css` (e.g.
+    /// "Generate" inside one shot card).
+    pub async fn click_button_in(&self, scope_css: &str, name: &str) -> Result<()> {
+        let scope = self.wait_for_element(Locator::Css(scope_css)).await?;
+        scope
+            .find(Locator::XPath(&format!(".//button[normalize-space(.)='{name}']")))
+            .await?
+            .click()
+            .await?;
+        Ok(())
+    }
+
+    /// How many shot cards the storyboard shows.
+    pub async fn shot_count(&self) -> Result<usize> {
+        Ok(self
+            .client
+            .find_all(Locator::Css("[role=group][aria-label^='Shot ']"))
+            .await?
+            .len())
+    }
+
     pub async fn click_button(&self, name: &str) -> Result<()> {
         let xpath = format!("//button[normalize-space(.)='{name}']");
         self.wait_for_element(Locator::XPath(&xpath))

@@ -15,6 +15,11 @@ pub use site::StaticSite;
 
 use std::path::PathBuf;
 
+/// CSS for the card of "Shot N" (counted from 1 across the project, as the app labels it).
+pub fn shot_card(n: usize) -> String {
+    format!("[role=group][aria-label='Shot {n}']")
+}
+
 /// A path handed over by `cargo xtask test`; these tests mean nothing without it.
 pub fn env_path(name: &str) -> PathBuf {
     match std::env::var_os(name) {

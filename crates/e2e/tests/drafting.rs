@@ -5,18 +5,14 @@
 use std::time::Duration;
 
 use fantoccini::Locator;
-use shotline_e2e::{Browser, FAKE_MODEL, FakeLlm, LlmAnswer, StaticSite};
+use shotline_e2e::{Browser, FAKE_MODEL, FakeLlm, LlmAnswer, StaticSite, shot_card};
 
 const LOGLINE: &str = "A retired lighthouse keeper finds a message in a bottle written by her future self.";
-
-fn shot(n: usize) -> String {
-    format!("[role=group][aria-label='Shot {n}']")
-}
 
 /// Opens the Story draft panel and its LLM settings, and points them at `llm_url`.
 async fn open_drafting(browser: &Browser, site: &StaticSite, llm_url: &str) -> anyhow::Result<()> {
     browser.client.goto(&site.url()).await?;
-    browser.wait_for_element(Locator::Css(&shot(1))).await?;
+    browser.wait_for_element(Locator::Css(&shot_card(1))).await?;
     for summary in ["Story draft", "LLM settings"] {
         browser
             .wait_for_element(Locator::XPath(&format!(
@@ -30,14 +26,6 @@ async fn open_drafting(browser: &Browser, site: &StaticSite, llm_url: &str) -> a
     let logline = browser.wait_for_element(Locator::Id("draft-logline")).await?;
     logline.send_keys(LOGLINE).await?;
     Ok(())
-}
-
-async fn shot_count(browser: &Browser) -> anyhow::Result<usize> {
-    Ok(browser
-        .client
-        .find_all(Locator::Css("[role=group][aria-label^='Shot ']"))
-        .await?
-        .len())
 }
 
 #[tokio::test]
@@ -80,18 +68,18 @@ async fn a_local_llm_drafts_three_scenes_of_four_shots_accepted_and_undone_in_on
         browser.client.find_all(Locator::Css(".draft-shot")).await?.len(),
         12
     );
-    assert_eq!(shot_count(&browser).await?, 1, "nothing is added before Accept");
+    assert_eq!(browser.shot_count().await?, 1, "nothing is added before Accept");
     browser.screenshot_at(".draft-preview", "draft-preview").await?;
 
     browser.click_button("Accept draft").await?;
-    browser.wait_for_element(Locator::Css(&shot(12))).await?;
+    browser.wait_for_element(Locator::Css(&shot_card(12))).await?;
     assert_eq!(
-        shot_count(&browser).await?,
+        browser.shot_count().await?,
         12,
         "the new project's blank shot made way for the draft"
     );
     let first_prompt = browser
-        .wait_for_value(&format!("{} textarea", shot(1)), |v| !v.is_empty())
+        .wait_for_value(&format!("{} textarea", shot_card(1)), |v| !v.is_empty())
         .await?;
     assert!(
         first_prompt.to_lowercase().contains("lighthouse"),
@@ -101,13 +89,13 @@ async fn a_local_llm_drafts_three_scenes_of_four_shots_accepted_and_undone_in_on
 
     browser.click_button("Undo").await?;
     for _ in 0..50 {
-        if shot_count(&browser).await? == 1 {
+        if browser.shot_count().await? == 1 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(
-        shot_count(&browser).await?,
+        browser.shot_count().await?,
         1,
         "one Undo takes the whole draft out"
     );
@@ -136,7 +124,7 @@ async fn an_llm_error_is_explained_and_the_project_is_untouched() -> anyhow::Res
             .await?
             .is_empty()
     );
-    assert_eq!(shot_count(&browser).await?, 1);
+    assert_eq!(browser.shot_count().await?, 1);
     browser.close().await?;
     Ok(())
 }
@@ -155,8 +143,8 @@ async fn with_no_llm_running_the_built_in_drafter_writes_the_draft_and_says_so()
     assert!(status.contains("could not be reached"), "says why: {status}");
     assert!(status.contains("3 scenes, 12 shots"), "{status}");
     browser.click_button("Accept draft").await?;
-    browser.wait_for_element(Locator::Css(&shot(12))).await?;
-    assert_eq!(shot_count(&browser).await?, 12);
+    browser.wait_for_element(Locator::Css(&shot_card(12))).await?;
+    assert_eq!(browser.shot_count().await?, 12);
     browser.close().await?;
     Ok(())
 }
@@ -181,7 +169,7 @@ async fn cancel_stops_a_draft_that_has_not_started_writing() -> anyhow::Result<(
     browser
         .wait_for_element(Locator::XPath("//button[normalize-space(.)='Draft with LLM']"))
         .await?;
-    assert_eq!(shot_count(&browser).await?, 1);
+    assert_eq!(browser.shot_count().await?, 1);
     browser.close().await?;
     Ok(())
 }

@@ -1,11 +1,7 @@
 //! Generating shots from the storyboard against comfy-sim, as a person would.
 
 use fantoccini::Locator;
-use shotline_e2e::{Browser, Sim, StaticSite};
-
-fn shot(n: usize) -> String {
-    format!("[role=group][aria-label='Shot {n}']")
-}
+use shotline_e2e::{Browser, Sim, StaticSite, shot_card};
 
 /// Connects to `sim` and adds the weight-free bundled still-image workflow.
 async fn connect_and_pick_workflow(browser: &Browser, sim: &Sim) -> anyhow::Result<()> {
@@ -31,7 +27,7 @@ async fn connect_and_pick(browser: &Browser, sim: &Sim, bundled_id: &str, name: 
 
 async fn write_prompt(browser: &Browser, n: usize, text: &str) -> anyhow::Result<()> {
     let prompt = browser
-        .wait_for_element(Locator::Css(&format!("{} textarea", shot(n))))
+        .wait_for_element(Locator::Css(&format!("{} textarea", shot_card(n))))
         .await?;
     prompt.send_keys(text).await?;
     browser.client.find(Locator::Css("h1")).await?.click().await?;
@@ -48,17 +44,19 @@ async fn a_generated_shot_shows_its_image_and_keeps_it_after_a_reload_with_the_s
     connect_and_pick_workflow(&browser, &sim).await?;
     write_prompt(&browser, 1, "a red door in the fog").await?;
 
-    let card = browser.wait_for_element(Locator::Css(&shot(1))).await?;
+    let card = browser.wait_for_element(Locator::Css(&shot_card(1))).await?;
     card.find(Locator::XPath(".//button[normalize-space(.)='Generate']"))
         .await?
         .click()
         .await?;
     let status = browser
-        .wait_for_text(&format!("{} [role=status]", shot(1)), |t| t.starts_with("Done"))
+        .wait_for_text(&format!("{} [role=status]", shot_card(1)), |t| {
+            t.starts_with("Done")
+        })
         .await?;
     assert!(status.starts_with("Done in "), "says how long it took: {status}");
     let image = browser
-        .wait_for_element(Locator::Css(&format!("{} .take-media img", shot(1))))
+        .wait_for_element(Locator::Css(&format!("{} .take-media img", shot_card(1))))
         .await?;
     let src = image.attr("src").await?.unwrap_or_default();
     assert!(
@@ -66,17 +64,17 @@ async fn a_generated_shot_shows_its_image_and_keeps_it_after_a_reload_with_the_s
         "the image is a PNG data URL"
     );
     browser
-        .screenshot_at(&format!("{} .take-media", shot(1)), "generate-done")
+        .screenshot_at(&format!("{} .take-media", shot_card(1)), "generate-done")
         .await?;
 
     // The image opens large in a lightbox, which Escape closes.
     browser
         .client
-        .find(Locator::Css(&format!("{} .image-open", shot(1))))
+        .find(Locator::Css(&format!("{} .image-open", shot_card(1))))
         .await?
         .click()
         .await?;
-    let open_lightbox = format!("{} dialog.lightbox[open] img", shot(1));
+    let open_lightbox = format!("{} dialog.lightbox[open] img", shot_card(1));
     browser.wait_for_element(Locator::Css(&open_lightbox)).await?;
     browser.screenshot("generate-lightbox").await?;
     browser
@@ -111,10 +109,12 @@ async fn a_generated_shot_shows_its_image_and_keeps_it_after_a_reload_with_the_s
         .await?;
     browser.client.refresh().await?;
     browser
-        .wait_for_text(&format!("{} [role=status]", shot(1)), |t| t.starts_with("Done"))
+        .wait_for_text(&format!("{} [role=status]", shot_card(1)), |t| {
+            t.starts_with("Done")
+        })
         .await?;
     let image = browser
-        .wait_for_element(Locator::Css(&format!("{} .take-media img", shot(1))))
+        .wait_for_element(Locator::Css(&format!("{} .take-media img", shot_card(1))))
         .await?;
     assert!(
         image
@@ -128,18 +128,6 @@ async fn a_generated_shot_shows_its_image_and_keeps_it_after_a_reload_with_the_s
     Ok(())
 }
 
-async fn click_in(browser: &Browser, css: &str, button: &str) -> anyhow::Result<()> {
-    let scope = browser.wait_for_element(Locator::Css(css)).await?;
-    scope
-        .find(Locator::XPath(&format!(
-            ".//button[normalize-space(.)='{button}']"
-        )))
-        .await?
-        .click()
-        .await?;
-    Ok(())
-}
-
 #[tokio::test]
 async fn takes_can_be_stepped_through_chosen_and_their_manifest_read_and_a_take_feeds_the_next_shot()
 -> anyhow::Result<()> {
@@ -149,9 +137,9 @@ async fn takes_can_be_stepped_through_chosen_and_their_manifest_read_and_a_take_
     browser.client.goto(&site.url()).await?;
     connect_and_pick_workflow(&browser, &sim).await?;
     write_prompt(&browser, 1, "a lighthouse at dawn").await?;
-    let status = format!("{} [role=status]", shot(1));
+    let status = format!("{} [role=status]", shot_card(1));
     for take in 1..=2 {
-        click_in(&browser, &shot(1), "Generate").await?;
+        browser.click_button_in(&shot_card(1), "Generate").await?;
         if take == 2 {
             browser
                 .wait_for_text(".take-count", |t| t == "Take 2 of 2")
@@ -169,12 +157,12 @@ async fn takes_can_be_stepped_through_chosen_and_their_manifest_read_and_a_take_
     browser
         .wait_for_text(".take-count", |t| t == "Take 1 of 2")
         .await?;
-    click_in(&browser, ".take-picker", "Use this take").await?;
+    browser.click_button_in(".take-picker", "Use this take").await?;
     browser
         .wait_for_text(".chosen-take", |t| t == "Chosen take")
         .await?;
 
-    click_in(&browser, &shot(1), "Open manifest").await?;
+    browser.click_button_in(&shot_card(1), "Open manifest").await?;
     let manifest = browser
         .wait_for_text("[aria-label='Run manifest']", |t| {
             t.contains("shotline-run-manifest")
@@ -188,18 +176,22 @@ async fn takes_can_be_stepped_through_chosen_and_their_manifest_read_and_a_take_
         "the exact API prompt is in the manifest: {manifest}"
     );
     assert_eq!(manifest["server"], sim.url(), "and the server it ran on");
-    browser.screenshot_at(&shot(1), "generate-takes-manifest").await?;
-    click_in(&browser, &shot(1), "Close manifest").await?;
+    browser
+        .screenshot_at(&shot_card(1), "generate-takes-manifest")
+        .await?;
+    browser.click_button_in(&shot_card(1), "Close manifest").await?;
 
     // Shot 1 is the last shot: its take becomes the keyframe of a new Shot 2.
-    click_in(&browser, &shot(1), "Use as next keyframe").await?;
+    browser
+        .click_button_in(&shot_card(1), "Use as next keyframe")
+        .await?;
     browser
         .wait_for_text(".media-outcome", |t| {
             t.starts_with("Shot 2 now starts from this frame")
         })
         .await?;
     let keyframe = browser
-        .wait_for_element(Locator::Css(&format!("{} .keyframe-image", shot(2))))
+        .wait_for_element(Locator::Css(&format!("{} .keyframe-image", shot_card(2))))
         .await?;
     assert!(
         keyframe
@@ -230,24 +222,24 @@ async fn queue_positions_count_down_on_the_cards_and_a_pending_shot_can_be_cance
     for _ in 0..4 {
         browser.click_button("Add shot").await?;
     }
-    browser.wait_for_element(Locator::Css(&shot(5))).await?;
+    browser.wait_for_element(Locator::Css(&shot_card(5))).await?;
     for n in 1..=5 {
         write_prompt(&browser, n, &format!("harbour at dusk, take {n}")).await?;
     }
     for n in 1..=5 {
-        click_in(&browser, &shot(n), "Generate").await?;
+        browser.click_button_in(&shot_card(n), "Generate").await?;
     }
     // Shot 5 waits behind four: it is cancelled while still pending.
-    let last = format!("{} [role=status]", shot(5));
+    let last = format!("{} [role=status]", shot_card(5));
     browser
         .wait_for_text(&last, |t| queue_position(t).is_some())
         .await?;
-    browser.screenshot_at(&shot(4), "generate-queued").await?;
-    click_in(&browser, &shot(5), "Cancel").await?;
+    browser.screenshot_at(&shot_card(4), "generate-queued").await?;
+    browser.click_button_in(&shot_card(5), "Cancel").await?;
     browser.wait_for_text(&last, |t| t == "Cancelled").await?;
 
     // Shot 4 counts down while the shots before it run.
-    let fourth = format!("{} [role=status]", shot(4));
+    let fourth = format!("{} [role=status]", shot_card(4));
     let mut seen: Vec<u32> = Vec::new();
     let started = std::time::Instant::now();
     loop {
@@ -273,12 +265,14 @@ async fn queue_positions_count_down_on_the_cards_and_a_pending_shot_can_be_cance
     );
     for n in 1..=4 {
         let done = browser
-            .wait_for_text(&format!("{} [role=status]", shot(n)), |t| t.starts_with("Done"))
+            .wait_for_text(&format!("{} [role=status]", shot_card(n)), |t| {
+                t.starts_with("Done")
+            })
             .await;
         if let Err(error) = done {
             let problem = browser
                 .client
-                .find(Locator::Css(&format!("{} .field-error", shot(n))))
+                .find(Locator::Css(&format!("{} .field-error", shot_card(n))))
                 .await?
                 .text()
                 .await?;
@@ -303,7 +297,7 @@ async fn generate_all_runs_two_scenes_of_three_shots_to_done() -> anyhow::Result
     browser.client.goto(&site.url()).await?;
     connect_and_pick_workflow(&browser, &sim).await?;
     browser.click_button("Add scene").await?;
-    browser.wait_for_element(Locator::Css(&shot(2))).await?;
+    browser.wait_for_element(Locator::Css(&shot_card(2))).await?;
     let add_shot_buttons = browser
         .client
         .find_all(Locator::XPath("//button[normalize-space(.)='Add shot']"))
@@ -313,14 +307,16 @@ async fn generate_all_runs_two_scenes_of_three_shots_to_done() -> anyhow::Result
         button.click().await?;
         button.click().await?;
     }
-    browser.wait_for_element(Locator::Css(&shot(6))).await?;
+    browser.wait_for_element(Locator::Css(&shot_card(6))).await?;
     for n in 1..=6 {
         write_prompt(&browser, n, &format!("shot number {n}, a quiet street")).await?;
     }
     browser.click_button("Generate all").await?;
     for n in 1..=6 {
         browser
-            .wait_for_text(&format!("{} [role=status]", shot(n)), |t| t.starts_with("Done"))
+            .wait_for_text(&format!("{} [role=status]", shot_card(n)), |t| {
+                t.starts_with("Done")
+            })
             .await?;
     }
     let tally = browser
@@ -372,15 +368,17 @@ async fn a_video_take_plays_in_the_browser() -> anyhow::Result<()> {
     browser.client.goto(&site.url()).await?;
     connect_and_pick(&browser, &sim, "sim_video", "Blank video").await?;
     write_prompt(&browser, 1, "a slow pan over the harbour").await?;
-    let card = browser.wait_for_element(Locator::Css(&shot(1))).await?;
+    let card = browser.wait_for_element(Locator::Css(&shot_card(1))).await?;
     card.find(Locator::XPath(".//button[normalize-space(.)='Generate']"))
         .await?
         .click()
         .await?;
     browser
-        .wait_for_text(&format!("{} [role=status]", shot(1)), |t| t.starts_with("Done"))
+        .wait_for_text(&format!("{} [role=status]", shot_card(1)), |t| {
+            t.starts_with("Done")
+        })
         .await?;
-    let video_css = format!("{} .take-media video", shot(1));
+    let video_css = format!("{} .take-media video", shot_card(1));
     let video = browser.wait_for_element(Locator::Css(&video_css)).await?;
     assert!(
         video
@@ -426,7 +424,7 @@ async fn a_video_take_plays_in_the_browser() -> anyhow::Result<()> {
         .client
         .find(Locator::Css(&format!(
             "{} [aria-label='Step forward one frame']",
-            shot(1)
+            shot_card(1)
         )))
         .await?
         .click()
@@ -439,14 +437,16 @@ async fn a_video_take_plays_in_the_browser() -> anyhow::Result<()> {
         )
         .await?;
     assert_eq!(paused[0], true, "stepping pauses the video: {paused}");
-    click_in(&browser, &shot(1), "Use this frame as next keyframe").await?;
+    browser
+        .click_button_in(&shot_card(1), "Use this frame as next keyframe")
+        .await?;
     browser
         .wait_for_text(".media-outcome", |t| {
             t.starts_with("Shot 2 now starts from this frame")
         })
         .await?;
     let keyframe = browser
-        .wait_for_element(Locator::Css(&format!("{} .keyframe-image", shot(2))))
+        .wait_for_element(Locator::Css(&format!("{} .keyframe-image", shot_card(2))))
         .await?;
     let src = keyframe.attr("src").await?.unwrap_or_default();
     assert!(
@@ -484,27 +484,27 @@ async fn a_shot_with_a_keyframe_becomes_a_video_through_the_image_to_video_workf
     connect_and_pick(&browser, &sim, "img2vid_svd", "Keyframe to video").await?;
     write_prompt(&browser, 1, "the lighthouse beam sweeps the sea").await?;
     let picker = browser
-        .wait_for_element(Locator::Css(&format!("{} input[type=file]", shot(1))))
+        .wait_for_element(Locator::Css(&format!("{} input[type=file]", shot_card(1))))
         .await?;
     picker.send_keys(&keyframe_png()?.to_string_lossy()).await?;
     browser
-        .wait_for_element(Locator::Css(&format!("{} .keyframe-image", shot(1))))
+        .wait_for_element(Locator::Css(&format!("{} .keyframe-image", shot_card(1))))
         .await?;
 
-    let card = browser.wait_for_element(Locator::Css(&shot(1))).await?;
+    let card = browser.wait_for_element(Locator::Css(&shot_card(1))).await?;
     card.find(Locator::XPath(".//button[normalize-space(.)='Generate']"))
         .await?
         .click()
         .await?;
     let status = browser
-        .wait_for_text(&format!("{} [role=status]", shot(1)), |t| {
+        .wait_for_text(&format!("{} [role=status]", shot_card(1)), |t| {
             t.starts_with("Done") || t.starts_with("Failed")
         })
         .await?;
     assert!(status.starts_with("Done"), "the run ended {status}");
     // The bundled SVD workflow saves its frames with SaveAnimatedWEBP: an animation.
     let animation = browser
-        .wait_for_element(Locator::Css(&format!("{} .take-media img", shot(1))))
+        .wait_for_element(Locator::Css(&format!("{} .take-media img", shot_card(1))))
         .await?;
     let src = animation.attr("src").await?.unwrap_or_default();
     assert!(
@@ -512,7 +512,10 @@ async fn a_shot_with_a_keyframe_becomes_a_video_through_the_image_to_video_workf
         "an animated WebP take"
     );
     browser
-        .screenshot_at(&format!("{} .take-media", shot(1)), "generate-keyframe-to-video")
+        .screenshot_at(
+            &format!("{} .take-media", shot_card(1)),
+            "generate-keyframe-to-video",
+        )
         .await?;
     browser.close().await?;
     sim.stop().await;

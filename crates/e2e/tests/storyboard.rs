@@ -1,19 +1,7 @@
 //! Writing a storyboard as a person does: scenes, shots, prompts, undo, reload.
 
 use fantoccini::Locator;
-use shotline_e2e::{Browser, StaticSite};
-
-fn shot(n: usize) -> String {
-    format!("[role=group][aria-label='Shot {n}']")
-}
-
-async fn shot_count(browser: &Browser) -> anyhow::Result<usize> {
-    Ok(browser
-        .client
-        .find_all(Locator::Css("[role=group][aria-label^='Shot ']"))
-        .await?
-        .len())
-}
+use shotline_e2e::{Browser, StaticSite, shot_card};
 
 #[tokio::test]
 async fn a_first_visit_starts_with_one_draft_shot_and_a_helpful_start() -> anyhow::Result<()> {
@@ -21,7 +9,7 @@ async fn a_first_visit_starts_with_one_draft_shot_and_a_helpful_start() -> anyho
     let browser = Browser::desktop().await?;
     browser.client.goto(&site.url()).await?;
     let state = browser
-        .wait_for_text(&format!("{} [role=status]", shot(1)), |t| !t.is_empty())
+        .wait_for_text(&format!("{} [role=status]", shot_card(1)), |t| !t.is_empty())
         .await?;
     assert_eq!(state, "Draft");
     let welcome = browser
@@ -31,7 +19,7 @@ async fn a_first_visit_starts_with_one_draft_shot_and_a_helpful_start() -> anyho
         welcome.contains("leave Server URL empty"),
         "explains the proxy setup: {welcome}"
     );
-    assert_eq!(shot_count(&browser).await?, 1);
+    assert_eq!(browser.shot_count().await?, 1);
     browser.screenshot("storyboard-first-run").await?;
     browser.close().await?;
     Ok(())
@@ -43,28 +31,28 @@ async fn scenes_shots_and_prompts_survive_a_reload_and_undo_works() -> anyhow::R
     let browser = Browser::desktop().await?;
     browser.client.goto(&site.url()).await?;
     browser
-        .wait_for_text(&format!("{} [role=status]", shot(1)), |t| t == "Draft")
+        .wait_for_text(&format!("{} [role=status]", shot_card(1)), |t| t == "Draft")
         .await?;
 
     browser.click_button("Add scene").await?;
     browser
-        .wait_for_text(&format!("{} h3", shot(2)), |t| t == "Shot 2")
+        .wait_for_text(&format!("{} h3", shot_card(2)), |t| t == "Shot 2")
         .await?;
     browser.click_button("Add shot").await?; // the first scene's button comes first
     browser
-        .wait_for_text(&format!("{} h3", shot(3)), |t| t == "Shot 3")
+        .wait_for_text(&format!("{} h3", shot_card(3)), |t| t == "Shot 3")
         .await?;
-    assert_eq!(shot_count(&browser).await?, 3);
+    assert_eq!(browser.shot_count().await?, 3);
 
     let prompt = browser
         .client
-        .find(Locator::Css(&format!("{} textarea", shot(1))))
+        .find(Locator::Css(&format!("{} textarea", shot_card(1))))
         .await?;
     prompt
         .send_keys("A lighthouse at dusk, \"quoted\" <b>not bold</b> 🌊")
         .await?;
     browser.client.find(Locator::Css("h1")).await?.click().await?; // blur: the edit is committed
-    let prompt_css = format!("{} textarea", shot(1));
+    let prompt_css = format!("{} textarea", shot_card(1));
     browser
         .wait_for_value(&prompt_css, |v| v.starts_with("A lighthouse"))
         .await?;
@@ -80,11 +68,11 @@ async fn scenes_shots_and_prompts_survive_a_reload_and_undo_works() -> anyhow::R
         .await?;
     browser.client.refresh().await?;
     browser
-        .wait_for_text(&format!("{} h3", shot(3)), |t| t == "Shot 3")
+        .wait_for_text(&format!("{} h3", shot_card(3)), |t| t == "Shot 3")
         .await?;
     let restored = browser
         .client
-        .find(Locator::Css(&format!("{} textarea", shot(1))))
+        .find(Locator::Css(&format!("{} textarea", shot_card(1))))
         .await?
         .prop("value")
         .await?;
@@ -104,10 +92,10 @@ async fn scenes_shots_and_prompts_survive_a_reload_and_undo_works() -> anyhow::R
 /// The prompts of every shot in timeline order.
 async fn prompts(browser: &Browser) -> anyhow::Result<Vec<String>> {
     let mut prompts = Vec::new();
-    for n in 1..=shot_count(browser).await? {
+    for n in 1..=browser.shot_count().await? {
         let field = browser
             .client
-            .find(Locator::Css(&format!("{} textarea", shot(n))))
+            .find(Locator::Css(&format!("{} textarea", shot_card(n))))
             .await?;
         prompts.push(field.prop("value").await?.unwrap_or_default());
     }
@@ -146,15 +134,15 @@ async fn shots_move_with_alt_arrows_and_the_arrow_buttons_across_scenes_and_undo
     let site = StaticSite::start().await?;
     let browser = Browser::desktop().await?;
     browser.client.goto(&site.url()).await?;
-    browser.wait_for_element(Locator::Css(&shot(1))).await?;
+    browser.wait_for_element(Locator::Css(&shot_card(1))).await?;
     browser.click_button("Add shot").await?;
-    browser.wait_for_element(Locator::Css(&shot(2))).await?;
+    browser.wait_for_element(Locator::Css(&shot_card(2))).await?;
     browser.click_button("Add scene").await?;
-    browser.wait_for_element(Locator::Css(&shot(3))).await?;
+    browser.wait_for_element(Locator::Css(&shot_card(3))).await?;
     for (n, text) in [(1, "alpha"), (2, "bravo"), (3, "charlie")] {
         let field = browser
             .client
-            .find(Locator::Css(&format!("{} textarea", shot(n))))
+            .find(Locator::Css(&format!("{} textarea", shot_card(n))))
             .await?;
         field.send_keys(text).await?;
     }
@@ -165,7 +153,7 @@ async fn shots_move_with_alt_arrows_and_the_arrow_buttons_across_scenes_and_undo
     // past "bravo": the keyboard focus stays in the moved card, so the keys repeat.
     let field = browser
         .client
-        .find(Locator::Css(&format!("{} textarea", shot(3))))
+        .find(Locator::Css(&format!("{} textarea", shot_card(3))))
         .await?;
     field.click().await?;
     press_alt_up(&browser).await?;
@@ -191,7 +179,10 @@ async fn shots_move_with_alt_arrows_and_the_arrow_buttons_across_scenes_and_undo
 
     browser
         .client
-        .find(Locator::Css(&format!("{} [aria-label='Move shot up']", shot(2))))
+        .find(Locator::Css(&format!(
+            "{} [aria-label='Move shot up']",
+            shot_card(2)
+        )))
         .await?
         .click()
         .await?;
