@@ -367,3 +367,41 @@ async fn five_hundred_finished_jobs_hold_no_previews() {
     let finished = generation.job_ids().get_untracked().len();
     assert_eq!(finished, JOBS);
 }
+
+#[wasm_bindgen_test]
+async fn the_pool_sees_a_servers_open_socket_and_jobs_in_flight_and_a_dead_one_as_down() {
+    use shotline_model::pool::SocketState;
+    use shotline_model::server_url::ServerUrl;
+    fresh_sim().await;
+    let (_owner, generation) = engine();
+    let id = submit(&generation, slow_image(6, 0.3));
+    wait_until_running(&generation, &id).await;
+    let load = generation.server_load(&sim_url());
+    assert_eq!(load.socket, SocketState::Open);
+    assert_eq!(load.jobs_in_flight, 1, "the running job counts");
+    assert!(load.answered_ms_ago.is_some_and(|ago| ago < 30_000.0));
+
+    // Nothing listens there: its socket fails and the pool calls it down.
+    let dead = ServerUrl::parse("http://127.0.0.1:65531").unwrap();
+    wait_for("the dead server's socket to be down", || {
+        (generation.server_load(&dead).socket == SocketState::Down).then_some(())
+    })
+    .await;
+    assert_eq!(generation.server_load(&dead).answered_ms_ago, None);
+
+    // Moved to a given server, the workflow runs there as a new job.
+    generation.cancel(&id);
+    wait_for_end(&generation, &id).await;
+    let again = generation
+        .resubmit_on(&id, Some(sim_url()))
+        .expect("a cancelled job can be resubmitted on a given server");
+    let done = wait_for_end(&generation, &again).await;
+    assert!(
+        matches!(done.state, JobState::Done { .. }),
+        "ended {:?}",
+        done.state
+    );
+    assert_eq!(done.server, sim_url());
+    assert_eq!(done.attempt, 2);
+    assert_eq!(generation.server_load(&sim_url()).jobs_in_flight, 0);
+}

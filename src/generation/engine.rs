@@ -32,6 +32,9 @@ pub(super) struct Engine {
     pub servers: BTreeMap<String, ServerLink>,
     /// The server whose socket stays open for the Servers panel, jobs or not.
     pub watched: Option<String>,
+    /// The pool's servers, whose sockets stay open so their health is known before a job
+    /// is placed (empty without a pool).
+    pub pool: Vec<String>,
     pub ticker: Option<Interval>,
 }
 
@@ -79,6 +82,13 @@ impl Engine {
                 .map(|job| &job.record.job),
         )
         .map(str::to_owned)
+    }
+
+    /// A link stays open while jobs, the Servers panel or the pool need it.
+    pub fn link_in_use(&self, server_key: &str) -> bool {
+        self.watched.as_deref() == Some(server_key)
+            || self.pool.iter().any(|member| member == server_key)
+            || !self.unfinished_on(server_key).is_empty()
     }
 
     pub fn unfinished_on(&self, server_key: &str) -> Vec<String> {

@@ -33,7 +33,7 @@ pub struct ShotRequest {
 #[derive(Clone, Copy)]
 pub struct Generation {
     job_ids: RwSignal<Vec<String>>,
-    engine: StoredValue<EngineRef, LocalStorage>,
+    pub(super) engine: StoredValue<EngineRef, LocalStorage>,
 }
 
 impl Generation {
@@ -64,6 +64,12 @@ impl Generation {
 
     /// Submits the same workflow again as a new job (after Lost, Failed or Cancelled).
     pub fn resubmit(&self, prompt_id: &str) -> Option<String> {
+        self.resubmit_on(prompt_id, None)
+    }
+
+    /// Like [`Generation::resubmit`], on `server` (`None`: the job's own server). The old
+    /// job keeps its server; the new one is fetched from where it ran.
+    pub fn resubmit_on(&self, prompt_id: &str, server: Option<ServerUrl>) -> Option<String> {
         let engine = self.engine.get_value();
         let (request, attempt) = {
             let state = engine.borrow();
@@ -72,7 +78,10 @@ impl Generation {
             let request = ShotRequest {
                 project_id: old.project_id.clone(),
                 shot_id: old.shot_id.clone(),
-                server: ServerUrl::parse(&old.server).ok()?,
+                server: match server {
+                    Some(server) => server,
+                    None => ServerUrl::parse(&old.server).ok()?,
+                },
                 prompt,
                 profile_id: old.profile_id.clone(),
                 seed: old.seed,
@@ -237,6 +246,7 @@ pub(super) fn track(engine: &EngineRef, record: JobRecord) {
         project_id: record.project_id.clone(),
         shot_id: record.shot_id.clone(),
         server: ServerUrl::parse(&record.server).unwrap_or_default(),
+        profile_id: record.profile_id.clone(),
         attempt: record.attempt,
         state: record.job.state().clone(),
         outputs: Vec::new(),
@@ -279,6 +289,7 @@ pub fn provide_generation(storage: Option<Storage>) -> Generation {
         jobs: BTreeMap::new(),
         servers: BTreeMap::new(),
         watched: None,
+        pool: Vec::new(),
         ticker: None,
     }));
     reconcile::start_ticker(&engine);

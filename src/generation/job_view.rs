@@ -11,6 +11,8 @@ pub struct JobView {
     pub project_id: String,
     pub shot_id: String,
     pub server: ServerUrl,
+    /// The workflow profile it ran, so a move to another server checks the right one.
+    pub profile_id: Option<String>,
     pub attempt: u32,
     pub state: JobState,
     pub outputs: Vec<OutputMedia>,

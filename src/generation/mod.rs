@@ -7,6 +7,7 @@ mod handle;
 mod job_view;
 mod outputs;
 mod persist;
+mod pool;
 mod preview;
 mod reconcile;
 mod restore;
@@ -14,5 +15,6 @@ mod servers;
 
 pub use handle::{Generation, ShotRequest, provide_generation, use_generation};
 pub use job_view::{JobView, OutputMedia};
+pub use pool::ServerLoad;
 pub use preview::live_preview_count;
 pub use servers::SocketStatus;

@@ -40,6 +40,8 @@ pub(super) struct ServerLink {
     pub restart_suspicion: u32,
     pub restart_checked: u32,
     pub last_contact_ms: f64,
+    /// When the server last answered (socket or HTTP); `None` until it first does.
+    pub answered_ms: Option<f64>,
     /// When `last_contact_ms` was last copied into the jobs' views.
     pub contact_shown_ms: f64,
     pub reconcile_in_flight: bool,
@@ -73,6 +75,7 @@ pub(super) fn ensure_link(engine: &EngineRef, server: &ServerUrl) {
             restart_suspicion: 0,
             restart_checked: 0,
             last_contact_ms: now_ms(),
+            answered_ms: None,
             contact_shown_ms: 0.0,
             reconcile_in_flight: false,
             last_reconcile_ms: 0.0,
@@ -109,13 +112,7 @@ pub(super) fn watch(engine: &EngineRef, server: &ServerUrl) -> Option<ReadSignal
     let key = server.as_str().to_owned();
     let previous = engine.borrow_mut().watched.replace(key.clone());
     if let Some(previous) = previous.filter(|previous| *previous != key) {
-        // Finished jobs need no link: a resubmit makes a new one.
-        let in_use = !engine.borrow().unfinished_on(&previous).is_empty();
-        if !in_use {
-            // Dropping the link closes its socket; done after the engine borrow has ended.
-            let link = engine.borrow_mut().servers.remove(&previous);
-            drop(link);
-        }
+        release_if_unused(engine, &previous);
     }
     ensure_link(engine, server);
     engine
@@ -123,6 +120,17 @@ pub(super) fn watch(engine: &EngineRef, server: &ServerUrl) -> Option<ReadSignal
         .servers
         .get(&key)
         .map(|link| link.status.read_only())
+}
+
+/// Closes the link to `server_key` unless something still needs it. Finished jobs need
+/// no link: a resubmit makes a new one.
+pub(super) fn release_if_unused(engine: &EngineRef, server_key: &str) {
+    let in_use = engine.borrow().link_in_use(server_key);
+    if !in_use {
+        // Dropping the link closes its socket; done after the engine borrow has ended.
+        let link = engine.borrow_mut().servers.remove(server_key);
+        drop(link);
+    }
 }
 
 /// A reload cannot know what happened while the page was closed.
@@ -140,6 +148,7 @@ pub(super) fn note_contact(engine: &EngineRef, server_key: &str) {
             return;
         };
         link.last_contact_ms = now;
+        link.answered_ms = Some(now);
         // Called for every socket message: the views, which only show contact older than
         // minutes, are touched at most once per interval, not once per message per job.
         if now - link.contact_shown_ms < CONTACT_VIEW_REFRESH_MS {

@@ -101,7 +101,7 @@ impl Workflows {
         Ok(job)
     }
 
-    fn needs_keyframe_stage(&self, shot_id: &ShotId) -> Result<bool, BuildError> {
+    pub(super) fn needs_keyframe_stage(&self, shot_id: &ShotId) -> Result<bool, BuildError> {
         let project = self
             .data
             .with_project_untracked()

@@ -142,6 +142,38 @@ impl Browser {
         Ok(())
     }
 
+    /// Enters `server_url` as the Server URL and waits for "Connected".
+    pub async fn connect(&self, server_url: &str) -> Result<()> {
+        self.fill_and_submit("server-url", server_url).await?;
+        self.wait_for_text(".connection", |t| t.starts_with("Connected"))
+            .await?;
+        Ok(())
+    }
+
+    /// Adds the bundled workflow `bundled_id` and waits for its profile, whose name
+    /// contains `name`.
+    pub async fn add_bundled_workflow(&self, bundled_id: &str, name: &str) -> Result<()> {
+        self.click_button("Import workflow").await?;
+        let select = self
+            .wait_for_element(Locator::Css(".workflow-import-form select"))
+            .await?;
+        select.select_by_value(bundled_id).await?;
+        self.click_button("Add bundled workflow").await?;
+        self.wait_for_value(".profile-list input", |value| value.contains(name))
+            .await?;
+        Ok(())
+    }
+
+    /// Types `text` into Shot `n`'s prompt and leaves the field, which saves it.
+    pub async fn write_prompt(&self, n: usize, text: &str) -> Result<()> {
+        let prompt = self
+            .wait_for_element(Locator::Css(&format!("{} textarea", crate::shot_card(n))))
+            .await?;
+        prompt.send_keys(text).await?;
+        self.client.find(Locator::Css("h1")).await?.click().await?;
+        Ok(())
+    }
+
     /// How many shot cards the storyboard shows.
     pub async fn shot_count(&self) -> Result<usize> {
         Ok(self

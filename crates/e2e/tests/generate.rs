@@ -9,29 +9,8 @@ async fn connect_and_pick_workflow(browser: &Browser, sim: &Sim) -> anyhow::Resu
 }
 
 async fn connect_and_pick(browser: &Browser, sim: &Sim, bundled_id: &str, name: &str) -> anyhow::Result<()> {
-    browser.fill_and_submit("server-url", &sim.url()).await?;
-    browser
-        .wait_for_text(".connection", |t| t.starts_with("Connected"))
-        .await?;
-    browser.click_button("Import workflow").await?;
-    let select = browser
-        .wait_for_element(Locator::Css(".workflow-import-form select"))
-        .await?;
-    select.select_by_value(bundled_id).await?;
-    browser.click_button("Add bundled workflow").await?;
-    browser
-        .wait_for_value(".profile-list input", |value| value.contains(name))
-        .await?;
-    Ok(())
-}
-
-async fn write_prompt(browser: &Browser, n: usize, text: &str) -> anyhow::Result<()> {
-    let prompt = browser
-        .wait_for_element(Locator::Css(&format!("{} textarea", shot_card(n))))
-        .await?;
-    prompt.send_keys(text).await?;
-    browser.client.find(Locator::Css("h1")).await?.click().await?;
-    Ok(())
+    browser.connect(&sim.url()).await?;
+    browser.add_bundled_workflow(bundled_id, name).await
 }
 
 #[tokio::test]
@@ -42,7 +21,7 @@ async fn a_generated_shot_shows_its_image_and_keeps_it_after_a_reload_with_the_s
     let browser = Browser::desktop().await?;
     browser.client.goto(&site.url()).await?;
     connect_and_pick_workflow(&browser, &sim).await?;
-    write_prompt(&browser, 1, "a red door in the fog").await?;
+    browser.write_prompt(1, "a red door in the fog").await?;
 
     let card = browser.wait_for_element(Locator::Css(&shot_card(1))).await?;
     card.find(Locator::XPath(".//button[normalize-space(.)='Generate']"))
@@ -136,7 +115,7 @@ async fn takes_can_be_stepped_through_chosen_and_their_manifest_read_and_a_take_
     let browser = Browser::desktop().await?;
     browser.client.goto(&site.url()).await?;
     connect_and_pick_workflow(&browser, &sim).await?;
-    write_prompt(&browser, 1, "a lighthouse at dawn").await?;
+    browser.write_prompt(1, "a lighthouse at dawn").await?;
     let status = format!("{} [role=status]", shot_card(1));
     for take in 1..=2 {
         browser.click_button_in(&shot_card(1), "Generate").await?;
@@ -224,7 +203,9 @@ async fn queue_positions_count_down_on_the_cards_and_a_pending_shot_can_be_cance
     }
     browser.wait_for_element(Locator::Css(&shot_card(5))).await?;
     for n in 1..=5 {
-        write_prompt(&browser, n, &format!("harbour at dusk, take {n}")).await?;
+        browser
+            .write_prompt(n, &format!("harbour at dusk, take {n}"))
+            .await?;
     }
     for n in 1..=5 {
         browser.click_button_in(&shot_card(n), "Generate").await?;
@@ -309,7 +290,9 @@ async fn generate_all_runs_two_scenes_of_three_shots_to_done() -> anyhow::Result
     }
     browser.wait_for_element(Locator::Css(&shot_card(6))).await?;
     for n in 1..=6 {
-        write_prompt(&browser, n, &format!("shot number {n}, a quiet street")).await?;
+        browser
+            .write_prompt(n, &format!("shot number {n}, a quiet street"))
+            .await?;
     }
     browser.click_button("Generate all").await?;
     for n in 1..=6 {
@@ -367,7 +350,7 @@ async fn a_video_take_plays_in_the_browser() -> anyhow::Result<()> {
     let browser = Browser::desktop().await?;
     browser.client.goto(&site.url()).await?;
     connect_and_pick(&browser, &sim, "sim_video", "Blank video").await?;
-    write_prompt(&browser, 1, "a slow pan over the harbour").await?;
+    browser.write_prompt(1, "a slow pan over the harbour").await?;
     let card = browser.wait_for_element(Locator::Css(&shot_card(1))).await?;
     card.find(Locator::XPath(".//button[normalize-space(.)='Generate']"))
         .await?
@@ -482,7 +465,9 @@ async fn a_shot_with_a_keyframe_becomes_a_video_through_the_image_to_video_workf
     let browser = Browser::desktop().await?;
     browser.client.goto(&site.url()).await?;
     connect_and_pick(&browser, &sim, "img2vid_svd", "Keyframe to video").await?;
-    write_prompt(&browser, 1, "the lighthouse beam sweeps the sea").await?;
+    browser
+        .write_prompt(1, "the lighthouse beam sweeps the sea")
+        .await?;
     let picker = browser
         .wait_for_element(Locator::Css(&format!("{} input[type=file]", shot_card(1))))
         .await?;

@@ -17,6 +17,8 @@ use discover::FindLocalServers;
 use row::ServerRow;
 use socket_line::SocketHealthLine;
 
+use crate::generation::use_generation;
+
 #[component]
 pub fn ServersPanel() -> impl IntoView {
     let actions = ServerListActions::new();
@@ -27,6 +29,13 @@ pub fn ServersPanel() -> impl IntoView {
         !actions.is_listed(&server)
     });
     let removal = actions.undoable_removal();
+    let pool = actions.pool();
+    let generation = use_generation();
+    // A boundary: the pool's sockets open as soon as two servers are enabled, so each
+    // one's health is known before a shot is placed.
+    Effect::new(move |_| {
+        pool.with(|members| generation.keep_pool_open(members.as_deref().unwrap_or_default()));
+    });
     let add_active = move |_| {
         actions.add(active.get_untracked());
     };
@@ -37,10 +46,20 @@ pub fn ServersPanel() -> impl IntoView {
                 <span class="summary-note">{move || active.with(|s| s.display().to_owned())}</span>
             </summary>
             <div class="servers-active">
-                <p>
-                    "Generate sends to " <strong class="server-address">{move || active.with(|s| s.display().to_owned())}</strong>
-                    " (the Server URL above)."
-                </p>
+                {move || match pool.get() {
+                    Some(members) => view! {
+                        <p class="pool-line">
+                            {format!("Generate shares shots among the {} enabled servers: each goes to the \
+                                healthy one with the fewest jobs whose preflight passes.", members.len())}
+                        </p>
+                    }.into_any(),
+                    None => view! {
+                        <p>
+                            "Generate sends to " <strong class="server-address">{move || active.with(|s| s.display().to_owned())}</strong>
+                            " (the Server URL above)."
+                        </p>
+                    }.into_any(),
+                }}
                 <SocketHealthLine />
                 <Show when=move || active_unlisted.get()>
                     <p class="hint">

@@ -43,10 +43,18 @@ impl ShotGenerator {
             error.set(Some(problem.to_string()));
             return;
         }
-        let server = self.servers.server.get_untracked();
+        let active = self.servers.server.get_untracked();
         // A shot whose workflow needs a keyframe it lacks runs the project's keyframe
-        // workflow first: two jobs, each with its own state on the card.
+        // workflow first: two jobs, each with its own state on the card, on one server.
         spawn_local(async move {
+            let server = match self
+                .workflows
+                .server_for_shot(self.generation, &active, &shot_id)
+                .await
+            {
+                Ok(server) => server,
+                Err(problem) => return error.set(Some(problem.to_string())),
+            };
             let run = self
                 .workflows
                 .generate_with_stages(self.generation, &shot_id, &server, |_| {})
@@ -61,13 +69,49 @@ impl ShotGenerator {
     /// image it makes becomes the shot's keyframe (replacing any, one undo step).
     pub fn generate_keyframe(self, shot_id: ShotId, error: RwSignal<Option<String>>) {
         error.set(None);
-        let server = self.servers.server.get_untracked();
+        let active = self.servers.server.get_untracked();
         spawn_local(async move {
+            let server = match self.workflows.server_for_keyframe(self.generation, &active).await {
+                Ok(server) => server,
+                Err(problem) => return error.set(Some(problem.to_string())),
+            };
             let run = self
                 .workflows
                 .generate_keyframe(self.generation, &shot_id, &server, |_| {})
                 .await;
             if let Err(problem) = run {
+                error.set(Some(problem.to_string()));
+            }
+        });
+    }
+
+    /// Several enabled servers share the work (a pool), so a job can move to another.
+    pub fn in_pool(self) -> bool {
+        self.workflows
+            .pool(&self.servers.server.get_untracked())
+            .is_some()
+    }
+
+    /// Generate all may start another shot: a server has room (one running, one queued).
+    /// `own_in_flight` counts the run's unfinished jobs, the limit without a pool.
+    pub fn has_room(self, own_in_flight: usize) -> bool {
+        self.workflows.has_room(
+            self.generation,
+            &self.servers.server.get_untracked(),
+            own_in_flight,
+        )
+    }
+
+    /// "Resubmit on another server": the job's workflow again, on another healthy server.
+    pub fn resubmit_elsewhere(self, prompt_id: String, error: RwSignal<Option<String>>) {
+        error.set(None);
+        let active = self.servers.server.get_untracked();
+        spawn_local(async move {
+            let moved = self
+                .workflows
+                .resubmit_elsewhere(self.generation, &active, &prompt_id)
+                .await;
+            if let Err(problem) = moved {
                 error.set(Some(problem.to_string()));
             }
         });

@@ -11,9 +11,6 @@ use super::generate::ShotGenerator;
 use crate::generation::{Generation, use_generation};
 use crate::project::use_project_data;
 
-/// Backpressure: one prompt running and one waiting in ComfyUI's queue per server, so
-/// the whole timeline never floods a server that others share.
-const IN_FLIGHT_PER_SERVER: usize = 2;
 const POLL_MS: u32 = 200;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -62,7 +59,7 @@ pub fn GenerateAll(#[prop(optional)] scene: Option<SceneId>) -> impl IntoView {
         });
         spawn_local(async move {
             for shot in shots {
-                wait_for_room(generation, submitted, stop_requested).await;
+                wait_for_room(generator, generation, submitted, stop_requested).await;
                 if stop_requested.get_untracked() {
                     break;
                 }
@@ -132,8 +129,15 @@ pub fn GenerateAll(#[prop(optional)] scene: Option<SceneId>) -> impl IntoView {
     }
 }
 
-async fn wait_for_room(generation: Generation, submitted: StoredValue<Vec<String>>, stop: RwSignal<bool>) {
-    while !stop.get_untracked() && unfinished(generation, submitted) >= IN_FLIGHT_PER_SERVER {
+/// Backpressure: one prompt running and one waiting in ComfyUI's queue per server (see
+/// `shotline_model::pool::has_room`), so the timeline never floods a shared server.
+async fn wait_for_room(
+    generator: ShotGenerator,
+    generation: Generation,
+    submitted: StoredValue<Vec<String>>,
+    stop: RwSignal<bool>,
+) {
+    while !stop.get_untracked() && !generator.has_room(unfinished(generation, submitted)) {
         gloo_timers::future::TimeoutFuture::new(POLL_MS).await;
     }
 }

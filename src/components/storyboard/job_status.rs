@@ -5,6 +5,7 @@ use shotline_model::project::ShotId;
 use shotline_protocol::JobState;
 use shotline_protocol::job::{FailureKind, LostReason};
 
+use super::generate::ShotGenerator;
 use super::manifest::ManifestToggle;
 use super::media::TakeMedia;
 use crate::components::clock::use_clock;
@@ -28,6 +29,12 @@ pub fn JobStatus(prompt_id: String, shot_id: ShotId, on_retry: Callback<()>) -> 
         move |_| {
             generation.resubmit(&prompt_id);
         }
+    };
+    let generator = ShotGenerator::new();
+    let move_error = RwSignal::new(None::<String>);
+    let resubmit_elsewhere = {
+        let prompt_id = prompt_id.clone();
+        move |_| generator.resubmit_elsewhere(prompt_id.clone(), move_error)
     };
     let cancel = {
         let prompt_id = prompt_id.clone();
@@ -65,16 +72,25 @@ pub fn JobStatus(prompt_id: String, shot_id: ShotId, on_retry: Callback<()>) -> 
                 <Show when=move || job.with(|view| matches!(view.state, JobState::Failed { .. } | JobState::Cancelled))>
                     <button type="button" on:click=move |_| on_retry.run(())>"Retry"</button>
                 </Show>
+                <Show when=move || generator.in_pool() && job.with(server_gone)>
+                    <button type="button" on:click=resubmit_elsewhere.clone()>"Resubmit on another server"</button>
+                </Show>
                 <ManifestToggle prompt_id=prompt_id.clone() />
             </div>
+            <p class="field-error" role="alert">{move || move_error.get()}</p>
         </div>
     }
     .into_any()
 }
 
-/// "Queued — position 2 on http://…, 3 ahead", "Running — KSampler, step 4/20, 35%", …
+/// "Queued — position 2 on http://…, 3 ahead", "Running on http://… — KSampler, step 4/20, 35%", …
 fn state_line(view: &JobView, now_ms: f64) -> String {
     let server = view.server.display();
+    // Running and Done lines are long already: the host alone says which server.
+    let host = server
+        .strip_prefix("http://")
+        .or_else(|| server.strip_prefix("https://"))
+        .unwrap_or(server);
     let silence = now_ms - view.last_contact_ms;
     let unreachable = (!view.is_finished() && silence > SILENCE_SHOWN_AFTER_MS).then(|| {
         let since = js_sys::Date::new(&view.last_contact_ms.into());
@@ -105,14 +121,14 @@ fn state_line(view: &JobView, now_ms: f64) -> String {
                 .eta_ms
                 .map(|ms| format!(", about {} s left", ms.div_ceil(1000)))
                 .unwrap_or_default();
-            format!("Running — {node}{step}, {}%{eta}", run.overall_pct)
+            format!("Running on {host} — {node}{step}, {}%{eta}", run.overall_pct)
         }
         JobState::FetchingOutputs { .. } => "Fetching outputs".into(),
         JobState::Done { .. } => {
             let took = view
                 .finished_ms
                 .map(|end| format!(" in {:.1} s", (end - view.created_ms) / 1000.0));
-            format!("Done{}", took.unwrap_or_default())
+            format!("Done{} on {host}", took.unwrap_or_default())
         }
         JobState::Failed {
             node,
@@ -132,6 +148,18 @@ fn state_line(view: &JobView, now_ms: f64) -> String {
         }
     };
     line + &unreachable.unwrap_or_default()
+}
+
+/// The job's server lost it, or never got it: worth moving to another server.
+fn server_gone(view: &JobView) -> bool {
+    matches!(
+        view.state,
+        JobState::Lost { .. }
+            | JobState::Failed {
+                kind: FailureKind::SubmitRefused { status: 0 },
+                ..
+            }
+    )
 }
 
 fn failed_line(node: Option<&str>, class: Option<&str>, message: &str, kind: FailureKind) -> String {
