@@ -1,10 +1,9 @@
 //! The project list: reopen on load, create, open, rename, duplicate, delete with a
 //! short undo window.
 
-use std::cmp::Reverse;
-
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
+use shotline_model::ordered::sort_stable_by;
 use shotline_model::project::{Action, History, Project, ProjectId, referenced_media};
 use wasm_bindgen_futures::spawn_local;
 
@@ -56,7 +55,7 @@ impl ProjectData {
             .pending_delete
             .with_untracked(|d| d.as_ref().map(|d| d.id.clone()));
         listed.retain(|summary| Some(&summary.id) != deleting.as_ref());
-        listed.sort_by_key(|summary| Reverse(summary.updated_at_ms));
+        newest_first(&mut listed);
         self.projects.set(listed);
         Ok(())
     }
@@ -171,7 +170,7 @@ impl ProjectData {
         };
         self.projects.update(|list| {
             list.push(summary);
-            list.sort_by_key(|summary| Reverse(summary.updated_at_ms));
+            newest_first(list);
         });
         true
     }
@@ -201,6 +200,10 @@ impl ProjectData {
             self.report(error);
         }
     }
+}
+
+fn newest_first(list: &mut Vec<ProjectSummary>) {
+    sort_stable_by(list, |a, b| b.updated_at_ms.cmp(&a.updated_at_ms));
 }
 
 fn new_project(name: &str) -> Project {

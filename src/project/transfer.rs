@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use shotline_model::ordered::ordered_set;
 use shotline_model::project::{MediaEntry, MediaId, ProjectId, export_project, import_project};
 
 use leptos::prelude::*;
@@ -39,7 +40,7 @@ impl ProjectData {
     /// taken here), and opens it. A file that fails the checks changes nothing.
     pub async fn import_project_file(&self, text: &str) -> Result<ProjectId, ProjectError> {
         let storage = self.storage()?;
-        let stored: BTreeSet<MediaId> = storage.media_ids().await?.into_iter().collect();
+        let stored: BTreeSet<MediaId> = ordered_set(storage.media_ids().await?);
         let file = import_project(text, |id| stored.contains(id))?;
         let mut project = file.project;
         self.refresh_projects().await?;

@@ -248,6 +248,18 @@ fn skip_missing(skipped: &mut Vec<StorageError>, reported: usize, project_id: &s
     }
 }
 
+/// A header record, read through `serde_json::Value` like the other parts: reading it
+/// straight from text as well compiled every project type for a second deserializer,
+/// which doubled that code in the app bundle.
+pub(super) fn read_header(project_id: &str, value: &JsValue) -> Result<HeaderBody, StorageError> {
+    let raw = from_js::<PartRecord<serde_json::Value>>(PROJECTS, project_id, value)?;
+    typed(raw.body).map_err(|reason| StorageError::CorruptRecord {
+        store: PROJECTS,
+        key: project_id.to_owned(),
+        reason,
+    })
+}
+
 fn typed<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> Result<T, String> {
     serde_json::from_value(body).map_err(|error| error.to_string())
 }

@@ -8,10 +8,8 @@ use wasm_bindgen::JsValue;
 use super::Storage;
 use super::error::StorageError;
 use super::media::unlink_project;
-use super::project_parts::{
-    HeaderBody, Part, PartRecord, PartWrite, all_parts, assemble, changed_parts, part_key,
-};
-use super::records::{During, array_key, commit, from_js, store, text_field, transaction};
+use super::project_parts::{Part, PartWrite, all_parts, assemble, changed_parts, part_key, read_header};
+use super::records::{During, array_key, commit, store, text_field, transaction};
 use super::schema::{JOBS, JOBS_BY_PROJECT, MEDIA, MEDIA_BY_PROJECT, PROJECTS, PROJECTS_BY_PART};
 
 /// What the project list shows, read from the headers alone.
@@ -53,8 +51,8 @@ impl Storage {
             .during(OPERATION)?;
         let mut summaries = Vec::with_capacity(headers.len());
         for value in headers {
-            match from_js::<PartRecord<HeaderBody>>(PROJECTS, &text_field(&value, "project_id"), &value) {
-                Ok(PartRecord { body, .. }) => summaries.push(ProjectSummary {
+            match read_header(&text_field(&value, "project_id"), &value) {
+                Ok(body) => summaries.push(ProjectSummary {
                     id: body.project.id,
                     name: body.project.name,
                     created_at_ms: body.project.created_at_ms,
@@ -205,6 +203,5 @@ async fn stored_revision(projects: &Store, id: &ProjectId) -> Result<Option<u64>
     let Some(value) = projects.get(key).await.during("check the project's revision")? else {
         return Ok(None);
     };
-    let header: PartRecord<HeaderBody> = from_js(PROJECTS, id.as_str(), &value)?;
-    Ok(Some(header.body.revision))
+    Ok(Some(read_header(id.as_str(), &value)?.revision))
 }

@@ -1,10 +1,10 @@
 //! How much room Shotline takes and has: shown when a save fails for lack of space, so
 //! the user knows what to delete or export.
 
-use std::cmp::Reverse;
 use std::collections::HashMap;
 
 use rexie::TransactionMode;
+use shotline_model::ordered::sort_stable_by;
 use shotline_model::project::ProjectId;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -93,7 +93,7 @@ impl Storage {
                 media_bytes,
             })
             .collect();
-        usage.sort_by_key(|project| Reverse(project.media_bytes));
+        sort_stable_by(&mut usage, |a, b| b.media_bytes.cmp(&a.media_bytes));
         usage.truncate(limit);
         Ok(usage)
     }

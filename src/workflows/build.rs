@@ -1,5 +1,6 @@
 //! A shot + a profile + a server → the [`ShotRequest`] the generation engine submits.
 
+use shotline_model::ordered::ordered_map;
 use shotline_model::project::{ProfileId, Project, Seed, ShotId};
 use shotline_model::server_url::ServerUrl;
 use shotline_model::workflow::{ApiWorkflow, ShotValues, Target, build_prompt_text, patch_workflow};
@@ -88,18 +89,14 @@ fn take_seed(seed: Seed) -> u64 {
 
 /// The model's workflow as the protocol's prompt type: the same JSON, node for node.
 fn api_prompt(workflow: &ApiWorkflow) -> ApiPrompt {
-    workflow
-        .nodes()
-        .into_iter()
-        .map(|(id, node)| {
-            let prompt_node = PromptNode {
-                class_type: node.class_type.clone(),
-                inputs: node.inputs.clone(),
-                meta: node.meta.as_ref().map(|meta| NodeTitle {
-                    title: Some(meta.title.clone()),
-                }),
-            };
-            (id.to_owned(), prompt_node)
-        })
-        .collect()
+    ordered_map(workflow.nodes().into_iter().map(|(id, node)| {
+        let prompt_node = PromptNode {
+            class_type: node.class_type.clone(),
+            inputs: node.inputs.clone(),
+            meta: node.meta.as_ref().map(|meta| NodeTitle {
+                title: Some(meta.title.clone()),
+            }),
+        };
+        (id.to_owned(), prompt_node)
+    }))
 }

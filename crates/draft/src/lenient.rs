@@ -81,8 +81,78 @@ fn text(value: &Value) -> Option<String> {
 pub(crate) fn number(value: &Value) -> Option<f64> {
     let number = match value {
         Value::Number(number) => number.as_f64(),
-        Value::String(text) => text.trim().trim_end_matches(['s', ' ']).parse().ok(),
+        Value::String(text) => decimal(text.trim().trim_end_matches(['s', ' '])),
         _ => None,
     };
     number.filter(|n: &f64| n.is_finite())
+}
+
+/// A number written as text (`4`, `4.5`, `.5`, `+4`, `1e1`), read by serde_json's number
+/// parser, the one JSON numbers go through. `str::parse::<f64>` takes the same spellings
+/// but would bring core's float parser and its 10 KB table into the app bundle.
+fn decimal(text: &str) -> Option<f64> {
+    let negative = text.starts_with('-');
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (mantissa, exponent) = unsigned.split_at(unsigned.find(['e', 'E']).unwrap_or(unsigned.len()));
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    // JSON spells the same number without a plus sign, leading zeros or a bare point.
+    let whole = match whole.trim_start_matches('0') {
+        "" => "0",
+        digits => digits,
+    };
+    let sign = if negative { "-" } else { "" };
+    let point = if fraction.is_empty() { "" } else { "." };
+    serde_json::from_str(&format!("{sign}{whole}{point}{fraction}{exponent}")).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_numbers_read_as_rust_reads_them() {
+        let spellings = [
+            "4",
+            "4.5",
+            "12",
+            ".5",
+            "5.",
+            "+4",
+            "-2.25",
+            "007",
+            "0",
+            "-0",
+            "1e1",
+            "2.5E-1",
+            "1e+2",
+            "0.1",
+            "3.3333",
+            "123456.789",
+            "1e-400",
+            "",
+            ".",
+            "+",
+            "-",
+            "e5",
+            "1e",
+            "1.2.3",
+            "+-1",
+            "4 s",
+            "four",
+            "inf",
+            "NaN",
+            "0x10",
+            "1_0",
+            "1e400",
+        ];
+        for text in spellings {
+            let expected = text.parse::<f64>().ok().filter(|n| n.is_finite());
+            let read = decimal(text).filter(|n| n.is_finite());
+            assert_eq!(read.map(f64::to_bits), expected.map(f64::to_bits), "{text:?}");
+        }
+    }
 }

@@ -154,7 +154,12 @@ pub fn decode_frame(bytes: &[u8]) -> Result<Frame<'_>, FrameError> {
                     available: rest.len(),
                 },
             )?;
-            let metadata: PreviewMetadata = serde_json::from_slice(json).map_err(FrameError::BadMetadata)?;
+            // Text first: `from_slice` would compile serde_json's parser a second time, for
+            // bytes, into the app bundle.
+            let metadata: PreviewMetadata = std::str::from_utf8(json)
+                .map_err(<serde_json::Error as serde::de::Error>::custom)
+                .and_then(serde_json::from_str)
+                .map_err(FrameError::BadMetadata)?;
             let image_type = PreviewImageType::from_mime(&metadata.image_type)?;
             Ok(Frame::PreviewImageWithMetadata {
                 metadata,

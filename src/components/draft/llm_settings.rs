@@ -105,7 +105,10 @@ pub fn LlmSettingsForm(state: DraftState) -> impl IntoView {
                     <input type="number" min="0" max="2" step="0.1"
                         prop:value=move || settings.with(|s| s.temperature.to_string())
                         on:change=move |event| {
-                            if let Ok(value) = event_target_value(&event).trim().parse::<f64>() {
+                            // The browser's number, not `str::parse::<f64>`: that parser
+                            // brings a 10 KB table into the bundle. NaN: empty or not a number.
+                            let value = event_target::<web_sys::HtmlInputElement>(&event).value_as_number();
+                            if !value.is_nan() {
                                 state.update_settings(|s| s.temperature = value.clamp(0.0, 2.0));
                             }
                         } />

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use shotline_model::project::ProjectId;
 use wasm_bindgen_futures::spawn_local;
 
+use crate::components::keyed_rows::KeyedRows;
 use crate::project::{ProjectData, ProjectError, use_project_data};
 use files::ProjectFiles;
 use usage::StorageUsage;
@@ -67,9 +68,15 @@ pub fn ProjectsPanel() -> impl IntoView {
             <summary><h2>"Projects"</h2></summary>
             <button type="button" on:click=move |_| actions.create()>"New project"</button>
             <ul class="project-list" aria-label="Projects in this browser">
-                <For each=move || data.projects().get() key=|summary| summary.id.clone() let:summary>
-                    <ProjectRow actions id=summary.id.clone() name=summary.name.clone() />
-                </For>
+                <KeyedRows
+                    ids=Signal::derive(move || data.projects().with(|list| list.iter().map(|s| s.id.to_string()).collect()))
+                    row=Callback::new(move |id: String| {
+                        let name = data.projects().with_untracked(|list| {
+                            list.iter().find(|s| s.id.as_str() == id).map(|s| s.name.clone())
+                        });
+                        view! { <ProjectRow actions id=ProjectId::new(id) name=name.unwrap_or_default() /> }.into_any()
+                    })
+                />
             </ul>
             {move || data.pending_delete().get().map(|deleted| view! {
                 <p class="toast" role="status">

@@ -16,6 +16,7 @@ mod shot_card;
 use leptos::prelude::*;
 use shotline_model::project::SceneId;
 
+use crate::components::keyed_rows::KeyedRows;
 use crate::project::use_project_data;
 use gallery::Gallery;
 use generate_all::GenerateAll;
@@ -49,9 +50,10 @@ pub fn Storyboard() -> impl IntoView {
             >
                 <div class="storyboard-tools"><GenerateAll /></div>
                 <Gallery />
-                <For each=move || scene_ids.get() key=|id| id.clone() let:scene_id>
-                    <SceneSection scene_id />
-                </For>
+                <KeyedRows
+                    ids=Signal::derive(move || scene_ids.with(|ids| ids.iter().map(SceneId::to_string).collect()))
+                    row=Callback::new(|id| view! { <SceneSection scene_id=SceneId::new(id) /> }.into_any())
+                />
                 <button type="button" class="add-scene" on:click=add_scene>"Add scene"</button>
             </Show>
         </section>

@@ -5,6 +5,7 @@ use shotline_model::project::{Action, SceneId, ShotId};
 
 use super::reorder;
 use super::shot_card::ShotCard;
+use crate::components::keyed_rows::KeyedRows;
 use crate::project::use_project_data;
 
 #[component]
@@ -112,9 +113,10 @@ pub fn SceneSection(scene_id: SceneId) -> impl IntoView {
                 ></textarea>
             </label>
             <div class="shots">
-                <For each=move || shot_ids.get() key=|id| id.clone() let:shot_id>
-                    <ShotCard shot_id />
-                </For>
+                <KeyedRows
+                    ids=Signal::derive(move || shot_ids.with(|ids| ids.iter().map(ShotId::to_string).collect()))
+                    row=Callback::new(|id| view! { <ShotCard shot_id=ShotId::new(id) /> }.into_any())
+                />
             </div>
             <button type="button" class="add-shot" on:click=add_shot>"Add shot"</button>
         </section>

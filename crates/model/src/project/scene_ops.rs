@@ -7,6 +7,7 @@ use super::change::Change;
 use super::error::ModelError;
 use super::ids::{SceneId, ShotId};
 use super::types::{Project, Scene};
+use crate::ordered::ordered_set;
 
 pub(super) fn add(
     project: &mut Project,
@@ -105,8 +106,8 @@ fn order_change(
 ) -> Change {
     Change {
         scene_order: true,
-        scenes: scenes.into_iter().collect(),
-        shots: shots.into_iter().collect(),
+        scenes: ordered_set(scenes),
+        shots: ordered_set(shots),
         ..Change::default()
     }
 }

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::ordered::sort_stable_by;
+
 /// An API-format workflow, exactly what goes into the `prompt` field of `POST /api/prompt`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -68,7 +70,7 @@ impl ApiWorkflow {
     /// Nodes in the order a person reads ids: `2` before `10`, `5:3` after `5`.
     pub fn nodes(&self) -> Vec<(&str, &ApiNode)> {
         let mut nodes: Vec<_> = self.nodes.iter().map(|(id, node)| (id.as_str(), node)).collect();
-        nodes.sort_by(|(a, _), (b, _)| compare_node_ids(a, b));
+        sort_stable_by(&mut nodes, |(a, _), (b, _)| compare_node_ids(a, b));
         nodes
     }
 

@@ -40,9 +40,12 @@ impl Polarity {
 
 pub fn map_prompts(workflow: &ApiWorkflow, mapping: &mut Mapping) {
     let mut assigned: BTreeSet<String> = BTreeSet::new();
-    let mut consumers: Vec<(&str, &ApiNode)> = workflow.nodes();
     // Samplers first, so reasons name the sampler rather than a ControlNet in between.
-    consumers.sort_by_key(|(_, node)| !is_sampler(&node.class_type));
+    let (mut consumers, others): (Vec<(&str, &ApiNode)>, Vec<_>) = workflow
+        .nodes()
+        .into_iter()
+        .partition(|(_, node)| is_sampler(&node.class_type));
+    consumers.extend(others);
     for (consumer_id, consumer) in consumers {
         for polarity in [Polarity::Positive, Polarity::Negative] {
             if consumer.link(polarity.input()).is_none() {

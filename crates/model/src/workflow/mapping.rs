@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::api::{ApiWorkflow, InputValue};
+use crate::ordered::ordered_map;
 
 /// A shot field a workflow input can receive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -108,10 +109,7 @@ impl Mapping {
     /// A mapping that lists every target, mapped or not, so its JSON shows what is missing.
     pub fn with_all_targets() -> Self {
         Self {
-            targets: Target::ALL
-                .into_iter()
-                .map(|target| (target, Vec::new()))
-                .collect(),
+            targets: ordered_map(Target::ALL.into_iter().map(|target| (target, Vec::new()))),
         }
     }
 

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 use super::object_info_raw::{OrderedSpecs, RawNodeSpec};
+use crate::ordered::{ordered_map, sort_stable_by};
 
 /// The `/object_info` map: node class name → what the class accepts and produces.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -78,10 +79,10 @@ impl ObjectInfo {
                 ObjectInfoError::NotJson(error.to_string())
             }
         })?;
-        let classes = raw
-            .iter()
-            .filter_map(|(name, spec)| Some((name.clone(), NodeSpec::from_raw(name, spec.get())?)))
-            .collect();
+        let classes = ordered_map(
+            raw.iter()
+                .filter_map(|(name, spec)| Some((name.clone(), NodeSpec::from_raw(name, spec.get())?))),
+        );
         Ok(Self { classes })
     }
 
@@ -113,7 +114,8 @@ impl NodeSpec {
             };
             let order = raw.input_order.as_ref().and_then(|order| order.group(required));
             if let Some(order) = order {
-                specs.sort_by_key(|(input, _)| order.iter().position(|n| n == input).unwrap_or(usize::MAX));
+                let place = |input: &String| order.iter().position(|n| n == input).unwrap_or(usize::MAX);
+                sort_stable_by(&mut specs, |(a, _), (b, _)| place(a).cmp(&place(b)));
             }
             inputs.extend(
                 specs

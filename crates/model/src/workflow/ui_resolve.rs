@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::import_error::ImportError;
 use super::ui_format::{UiGraph, UiGraphBody, UiNode, UiSubgraph};
+use crate::ordered::ordered_map;
 
 /// Longest chain of reroutes, bypasses and subgraph boundaries followed for one link;
 /// only a loop of reroutes or a subgraph that contains itself gets anywhere near it.
@@ -46,7 +47,7 @@ impl<'a> Scope<'a> {
         prefix: String,
         enclosing: Option<(&'a UiSubgraph, &'a UiNode, &'a Scope<'a>)>,
     ) -> Self {
-        let nodes = body.nodes.iter().map(|node| (node.id.as_str(), node)).collect();
+        let nodes = ordered_map(body.nodes.iter().map(|node| (node.id.as_str(), node)));
         Self {
             body,
             prefix,

@@ -12,6 +12,7 @@ use serde_json::{Number, Value};
 
 use super::object_info::{InputKind, InputSpec, NodeSpec};
 use super::ui_format::UiNode;
+use crate::ordered::ordered_map;
 
 /// The values the "control after generate" widget takes; old frontends saved a bool.
 const CONTROL_MODES: [&str; 4] = ["fixed", "increment", "decrement", "randomize"];
@@ -21,19 +22,15 @@ pub fn widget_values(spec: &NodeSpec, node: &UiNode) -> BTreeMap<String, Value> 
     let widgets = spec.inputs.iter().filter(|input| input.is_widget());
     match &node.widgets_values {
         // Some custom nodes save their widgets as an object keyed by name.
-        Some(Value::Object(by_name)) => widgets
-            .map(|input| {
-                let value = by_name
-                    .get(&input.name)
-                    .cloned()
-                    .unwrap_or_else(|| default_value(input));
-                (input.name.clone(), value)
-            })
-            .collect(),
+        Some(Value::Object(by_name)) => ordered_map(widgets.map(|input| {
+            let value = by_name
+                .get(&input.name)
+                .cloned()
+                .unwrap_or_else(|| default_value(input));
+            (input.name.clone(), value)
+        })),
         Some(Value::Array(list)) => positional_values(widgets, list),
-        _ => widgets
-            .map(|input| (input.name.clone(), default_value(input)))
-            .collect(),
+        _ => ordered_map(widgets.map(|input| (input.name.clone(), default_value(input)))),
     }
 }
 

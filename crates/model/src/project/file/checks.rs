@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use super::error::ProjectFileError;
 use super::format::{ProjectFile, check_media_entry};
+use crate::ordered::ordered_set;
 use crate::project::ids::{MediaId, ProfileId};
 use crate::project::shot::validate_duration;
 use crate::project::types::Project;
@@ -33,7 +34,7 @@ pub(super) fn check_integrity(
     for entry in &file.media {
         check_media_entry(entry)?;
     }
-    let in_file: BTreeSet<&MediaId> = file.media.iter().map(|entry| &entry.id).collect();
+    let in_file: BTreeSet<&MediaId> = ordered_set(file.media.iter().map(|entry| &entry.id));
     let shot_numbers: Vec<usize> = project
         .numbered_shots()
         .filter(|(_, _, shot)| {
@@ -75,7 +76,7 @@ fn unique<'a>(kind: &'static str, ids: impl Iterator<Item = &'a str>) -> Result<
 }
 
 fn check_profile_references(project: &Project) -> Result<(), ProjectFileError> {
-    let known: BTreeSet<&ProfileId> = project.profiles.iter().map(|p| &p.id).collect();
+    let known: BTreeSet<&ProfileId> = ordered_set(project.profiles.iter().map(|p| &p.id));
     let stages = [
         (&project.stages.keyframe, "the keyframe stage".to_owned()),
         (&project.stages.shot, "the shot stage".to_owned()),

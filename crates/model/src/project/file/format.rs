@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ProjectFileError;
 use super::migrate::SCHEMA_VERSION;
+use crate::ordered::ordered_set;
 use crate::project::ids::MediaId;
 use crate::project::types::Project;
 
@@ -54,10 +55,11 @@ pub fn is_media_mime(mime: &str) -> bool {
 /// The media records the project document points at, i.e. what an export with media
 /// needs to read from the store.
 pub fn referenced_media(project: &Project) -> BTreeSet<MediaId> {
-    project
-        .numbered_shots()
-        .filter_map(|(_, _, shot)| shot.keyframe.clone())
-        .collect()
+    ordered_set(
+        project
+            .numbered_shots()
+            .filter_map(|(_, _, shot)| shot.keyframe.clone()),
+    )
 }
 
 /// The file's text. Media is checked the same way import checks it, so every export can
