@@ -129,6 +129,25 @@ impl Generation {
         servers::watch(&engine, server)
     }
 
+    /// The socket state of `server`, while this page keeps a link to it (an active, pool
+    /// or job server).
+    pub fn server_status(&self, server: &ServerUrl) -> Option<ReadSignal<SocketStatus>> {
+        self.engine.with_value(|engine| {
+            engine
+                .borrow()
+                .servers
+                .get(server.as_str())
+                .map(|link| link.status.read_only())
+        })
+    }
+
+    /// The job's server cannot be reached and the shot went elsewhere: it ends Lost here,
+    /// whatever its server did with it.
+    pub fn give_up(&self, prompt_id: &str) {
+        let engine = self.engine.get_value();
+        apply_event(&engine, prompt_id, JobEvent::GivenUp);
+    }
+
     /// Pending: removed from the queue; running: interrupted. It ends Cancelled only
     /// once the server confirms.
     pub fn cancel(&self, prompt_id: &str) {

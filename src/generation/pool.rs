@@ -54,11 +54,9 @@ impl Generation {
 
 fn socket_state(status: &SocketStatus) -> SocketState {
     match status.health {
+        _ if status.is_down() => SocketState::Down,
         SocketHealth::Open => SocketState::Open,
         SocketHealth::Stalled => SocketState::Stalled,
-        // Failed since it was last open: retrying, the server is gone for now.
-        SocketHealth::Connecting if status.failed => SocketState::Down,
-        SocketHealth::Connecting => SocketState::Opening,
-        SocketHealth::Closed => SocketState::Down,
+        SocketHealth::Connecting | SocketHealth::Closed => SocketState::Opening,
     }
 }

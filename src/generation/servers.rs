@@ -28,6 +28,24 @@ pub struct SocketStatus {
     /// It closed (or failed to open) since it was last open: retrying, not just starting.
     pub failed: bool,
     pub last_message_ms: Option<f64>,
+    /// Since when the server cannot be reached, once the socket has stayed down for
+    /// [`UNREACHABLE_AFTER_MS`]: a dropped socket that the next attempt reopens (well under
+    /// a second) is not worth a word.
+    pub unreachable_since: Option<f64>,
+}
+
+const UNREACHABLE_AFTER_MS: f64 = 3_000.0;
+
+impl SocketStatus {
+    /// It failed since it was last open (or never opened): the server cannot be reached
+    /// for now, as opposed to a socket still opening.
+    pub fn is_down(&self) -> bool {
+        match self.health {
+            SocketHealth::Open | SocketHealth::Stalled => false,
+            SocketHealth::Connecting => self.failed,
+            SocketHealth::Closed => true,
+        }
+    }
 }
 
 pub(super) struct ServerLink {
@@ -64,6 +82,7 @@ pub(super) fn ensure_link(engine: &EngineRef, server: &ServerUrl) {
             was_open: false,
             failed: false,
             last_message_ms: None,
+            unreachable_since: None,
         })
     });
     engine.borrow_mut().servers.insert(
@@ -182,6 +201,7 @@ fn on_socket_event(engine: &EngineRef, server_key: &str, event: SocketEvent) {
             });
             if let Some(status) = status {
                 status.update(|status| show_health(status, health));
+                confirm_unreachable_later(status);
             }
         }
         SocketEvent::Message(message) => {
@@ -221,12 +241,34 @@ fn show_health(status: &mut SocketStatus, health: SocketHealth) {
         status.since_ms = now_ms();
     }
     status.was_open |= health == SocketHealth::Open;
+    if is_up(health) {
+        status.unreachable_since = None;
+    }
     match health {
         SocketHealth::Open => status.failed = false,
         SocketHealth::Closed => status.failed = true,
         SocketHealth::Connecting | SocketHealth::Stalled => {}
     }
     status.health = health;
+}
+
+/// A socket that went down and is still down, with the same `since`, after
+/// [`UNREACHABLE_AFTER_MS`] marks its server unreachable.
+fn confirm_unreachable_later(status: RwSignal<SocketStatus>) {
+    let Some(since) =
+        status.with_untracked(|s| (s.is_down() && s.unreachable_since.is_none()).then_some(s.since_ms))
+    else {
+        return;
+    };
+    let wait = (since + UNREACHABLE_AFTER_MS - now_ms()).max(0.0);
+    gloo_timers::callback::Timeout::new(wait as u32, move || {
+        let still_down = status
+            .try_with_untracked(|s| s.is_down() && s.since_ms == since && s.unreachable_since.is_none());
+        if still_down == Some(true) {
+            status.update(|s| s.unreachable_since = Some(since));
+        }
+    })
+    .forget();
 }
 
 /// At most once per [`CONTACT_VIEW_REFRESH_MS`]: messages can arrive dozens per second.

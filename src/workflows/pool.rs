@@ -93,9 +93,13 @@ impl Workflows {
         if let Some(keyframe) = keyframe {
             self.keyframe_on_server(&server, &keyframe).await?;
         }
-        generation
+        let moved = generation
             .resubmit_on(prompt_id, Some(server))
-            .ok_or(PlaceError::JobGone)
+            .ok_or(PlaceError::JobGone)?;
+        // An unfinished job's server is down: its run ends here, so the shot never counts
+        // twice (a finished one stays as it ended).
+        generation.give_up(prompt_id);
+        Ok(moved)
     }
 
     /// Generate all may place another job now: without a pool, `own_in_flight` (its jobs

@@ -202,3 +202,30 @@ fn two_jobs_both_running_give_no_running_prompt_to_attribute_to() {
     let two = running_job();
     assert_eq!(running_prompt([&one, &two]), None);
 }
+
+#[test]
+fn giving_up_on_an_unreachable_server_makes_the_job_lost_and_later_news_changes_nothing() {
+    let mut job = running_job();
+    assert_eq!(apply(&mut job, JobEvent::GivenUp, 0), Effect::None);
+    assert_eq!(
+        job.state(),
+        &JobState::Lost {
+            reason: shotline_protocol::job::LostReason::ServerUnreachable
+        }
+    );
+    // The server comes back having finished it after all: the job stays as the user left it.
+    let before = job.clone();
+    assert_eq!(
+        apply(&mut job, JobEvent::History(Some(&success())), 0),
+        Effect::None
+    );
+    assert_eq!(job, before);
+}
+
+#[test]
+fn giving_up_on_a_finished_job_changes_nothing() {
+    let mut job = done_job();
+    let before = job.clone();
+    assert_eq!(apply(&mut job, JobEvent::GivenUp, 0), Effect::None);
+    assert_eq!(job, before);
+}

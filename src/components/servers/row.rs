@@ -6,6 +6,8 @@ use shotline_model::project::ServerId;
 
 use super::actions::ServerListActions;
 use super::report::CheckResult;
+use super::socket_line::clock_time;
+use crate::generation::use_generation;
 use crate::servers::ServerCheck;
 
 #[component]
@@ -17,6 +19,15 @@ pub(super) fn ServerRow(actions: ServerListActions, id: ServerId) -> impl IntoVi
         config.with(|c| c.as_ref().is_some_and(|c| c.url == active))
     });
     let enabled = Memo::new(move |_| config.with(|c| c.as_ref().is_some_and(|c| c.enabled)));
+    // Known once the page keeps a socket to it (active, pool member, or a job's server):
+    // links are made when jobs are, so the job list is the cue to look again.
+    let generation = use_generation();
+    let unreachable = Memo::new(move |_| {
+        generation.job_ids().track();
+        let url = config.with(|c| c.as_ref().map(|c| c.url.clone()))?;
+        let status = generation.server_status(&url)?;
+        status.with(|status| status.unreachable_since)
+    });
     let address = move || {
         config
             .with(|c| c.as_ref().map(|c| c.url.display().to_owned()))
@@ -66,6 +77,9 @@ pub(super) fn ServerRow(actions: ServerListActions, id: ServerId) -> impl IntoVi
                     <Show when=move || !enabled.get()>
                         <span class="badge badge-off">"Disabled"</span>
                     </Show>
+                    {move || unreachable.get().map(|since| view! {
+                        <span class="badge badge-warn">{format!("Unreachable since {}", clock_time(since))}</span>
+                    })}
                 </div>
                 <button type="button" class="quiet danger" on:click=remove>"Remove"</button>
             </div>

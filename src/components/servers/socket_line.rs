@@ -62,7 +62,7 @@ fn describe(status: &SocketStatus, now_ms: f64) -> String {
     format!("{state} · {last}")
 }
 
-fn clock_time(ms: f64) -> String {
+pub(super) fn clock_time(ms: f64) -> String {
     let time = js_sys::Date::new(&ms.into());
     format!(
         "{:02}:{:02}:{:02}",

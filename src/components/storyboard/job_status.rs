@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use shotline_model::project::ShotId;
+use shotline_model::server_url::ServerUrl;
 use shotline_protocol::JobState;
 use shotline_protocol::job::{FailureKind, LostReason};
 
@@ -9,7 +10,7 @@ use super::generate::ShotGenerator;
 use super::manifest::ManifestToggle;
 use super::media::TakeMedia;
 use crate::components::clock::use_clock;
-use crate::generation::{JobView, use_generation};
+use crate::generation::{Generation, JobView, use_generation};
 
 /// With no answer from the server for this long, the card says since when.
 const SILENCE_SHOWN_AFTER_MS: f64 = 10.0 * 60.0 * 1000.0;
@@ -24,6 +25,7 @@ pub fn JobStatus(prompt_id: String, shot_id: ShotId, on_retry: Callback<()>) -> 
     };
     let details_open = RwSignal::new(false);
     let clock = use_clock();
+    let unreachable = unreachable_since(generation, &job.with_untracked(|view| view.server.clone()));
     let resubmit = {
         let prompt_id = prompt_id.clone();
         move |_| {
@@ -42,7 +44,9 @@ pub fn JobStatus(prompt_id: String, shot_id: ShotId, on_retry: Callback<()>) -> 
     };
     view! {
         <div class="job">
-            <p class="job-state" role="status">{move || job.with(|view| state_line(view, clock.now_ms()))}</p>
+            <p class="job-state" role="status">
+                {move || job.with(|view| state_line(view, clock.now_ms(), unreachable.get()))}
+            </p>
             {move || job.with(progress_bar)}
             {move || {
                 job.with(|view| view.preview_url.clone())
@@ -72,7 +76,9 @@ pub fn JobStatus(prompt_id: String, shot_id: ShotId, on_retry: Callback<()>) -> 
                 <Show when=move || job.with(|view| matches!(view.state, JobState::Failed { .. } | JobState::Cancelled))>
                     <button type="button" on:click=move |_| on_retry.run(())>"Retry"</button>
                 </Show>
-                <Show when=move || generator.in_pool() && job.with(server_gone)>
+                <Show when=move || {
+                    generator.in_pool() && job.with(|view| server_gone(view, unreachable.get().is_some()))
+                }>
                     <button type="button" on:click=resubmit_elsewhere.clone()>"Resubmit on another server"</button>
                 </Show>
                 <ManifestToggle prompt_id=prompt_id.clone() />
@@ -83,21 +89,30 @@ pub fn JobStatus(prompt_id: String, shot_id: ShotId, on_retry: Callback<()>) -> 
     .into_any()
 }
 
+/// Since when the job's server has been unreachable (see [`crate::generation::SocketStatus::unreachable_since`]).
+fn unreachable_since(generation: Generation, server: &ServerUrl) -> Signal<Option<f64>> {
+    let status = generation.server_status(server);
+    Signal::derive(move || status.and_then(|status| status.with(|status| status.unreachable_since)))
+}
+
 /// "Queued — position 2 on http://…, 3 ahead", "Running on http://… — KSampler, step 4/20, 35%", …
-fn state_line(view: &JobView, now_ms: f64) -> String {
+/// `unreachable_since`: when its server stopped answering, if it has.
+fn state_line(view: &JobView, now_ms: f64, unreachable_since: Option<f64>) -> String {
     let server = view.server.display();
     // Running and Done lines are long already: the host alone says which server.
     let host = server
         .strip_prefix("http://")
         .or_else(|| server.strip_prefix("https://"))
         .unwrap_or(server);
-    let silence = now_ms - view.last_contact_ms;
-    let unreachable = (!view.is_finished() && silence > SILENCE_SHOWN_AFTER_MS).then(|| {
-        let since = js_sys::Date::new(&view.last_contact_ms.into());
+    let silent = now_ms - view.last_contact_ms > SILENCE_SHOWN_AFTER_MS;
+    let since = unreachable_since.or(silent.then_some(view.last_contact_ms));
+    let unreachable = since.filter(|_| !view.is_finished()).map(|since| {
+        let since = js_sys::Date::new(&since.into());
         format!(
-            " — server unreachable since {:02}:{:02}",
+            " — server unreachable since {:02}:{:02}:{:02}",
             since.get_hours(),
-            since.get_minutes()
+            since.get_minutes(),
+            since.get_seconds()
         )
     });
     let line = match &view.state {
@@ -146,20 +161,25 @@ fn state_line(view: &JobView, now_ms: f64) -> String {
             "Lost — the server no longer knows this shot (its queue was cleared?). Resubmit to run it again."
                 .into()
         }
+        JobState::Lost {
+            reason: LostReason::ServerUnreachable,
+        } => "Lost — its server stopped answering, so this run went to another server.".into(),
     };
     line + &unreachable.unwrap_or_default()
 }
 
-/// The job's server lost it, or never got it: worth moving to another server.
-fn server_gone(view: &JobView) -> bool {
-    matches!(
-        view.state,
-        JobState::Lost { .. }
-            | JobState::Failed {
-                kind: FailureKind::SubmitRefused { status: 0 },
-                ..
-            }
-    )
+/// The job's server lost it, never got it, or cannot be reached while it is unfinished:
+/// worth moving to another server.
+fn server_gone(view: &JobView, server_unreachable: bool) -> bool {
+    (server_unreachable && !view.is_finished())
+        || matches!(
+            view.state,
+            JobState::Lost { .. }
+                | JobState::Failed {
+                    kind: FailureKind::SubmitRefused { status: 0 },
+                    ..
+                }
+        )
 }
 
 fn failed_line(node: Option<&str>, class: Option<&str>, message: &str, kind: FailureKind) -> String {

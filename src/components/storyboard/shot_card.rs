@@ -8,8 +8,9 @@ use super::generate::ShotGenerator;
 use super::job_status::JobStatus;
 use super::keyframe::KeyframeField;
 use super::reorder;
-use crate::generation::use_generation;
+use crate::generation::{Generation, use_generation};
 use crate::project::use_project_data;
+use shotline_protocol::JobState;
 
 #[component]
 pub fn ShotCard(shot_id: ShotId) -> impl IntoView {
@@ -267,8 +268,11 @@ pub fn ShotCard(shot_id: ShotId) -> impl IntoView {
                             let job = shown.get()?;
                             Some(if is_chosen(&job) {
                                 view! { <span class="chosen-take">"Chosen take"</span> }.into_any()
-                            } else if is_take(&job) {
+                            } else if is_take(&job) && finished_well(generation, &job) {
                                 view! { <button type="button" class="quiet" on:click=choose_take.clone()>"Use this take"</button> }.into_any()
+                            } else if is_take(&job) {
+                                // Failed, cancelled, lost or still running: nothing to choose yet.
+                                ().into_any()
                             } else {
                                 view! { <span class="take-kind">"Keyframe run"</span> }.into_any()
                             })
@@ -285,4 +289,11 @@ pub fn ShotCard(shot_id: ShotId) -> impl IntoView {
             }
         </article>
     }
+}
+
+/// The job ended Done: a take worth choosing.
+fn finished_well(generation: Generation, prompt_id: &str) -> bool {
+    generation
+        .job(prompt_id)
+        .is_some_and(|job| job.with(|view| matches!(view.state, JobState::Done { .. })))
 }

@@ -27,6 +27,9 @@ pub enum JobEvent<'a> {
     OutputsUnavailable {
         reason: &'a str,
     },
+    /// The person moved the job to another server while its own could not be reached:
+    /// this one's outcome will never be known here.
+    GivenUp,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -23,6 +23,12 @@ pub fn apply(job: &mut Job, event: JobEvent<'_>, now_ms: u64) -> Effect {
         JobEvent::CancelRequested => cancel(job),
         JobEvent::OutputsFetched => outputs_fetched(job),
         JobEvent::OutputsUnavailable { reason } => outputs_unavailable(job, reason),
+        JobEvent::GivenUp => {
+            job.state = JobState::Lost {
+                reason: super::LostReason::ServerUnreachable,
+            };
+            Effect::None
+        }
     }
 }
 

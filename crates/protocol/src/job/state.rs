@@ -80,6 +80,9 @@ pub enum LostReason {
     /// Absent from queue and history while the server kept running: someone cleared the
     /// queue (trace f phase 2) or deleted the history entry.
     Vanished,
+    /// Its server stopped answering and the shot was sent to another server instead; a
+    /// killed ComfyUI forgets its queue, so this run will not come back.
+    ServerUnreachable,
 }
 
 /// How this app asked the server to drop the job; the job is Cancelled only once the
