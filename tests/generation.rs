@@ -46,6 +46,17 @@ async fn wait_for_end(generation: &Generation, prompt_id: &str) -> JobView {
     .await
 }
 
+/// Waits for the end and fails the test, saying how it ended, unless it is Done.
+async fn wait_for_done(generation: &Generation, prompt_id: &str) -> JobView {
+    let ended = wait_for_end(generation, prompt_id).await;
+    assert!(
+        matches!(ended.state, JobState::Done { .. }),
+        "ended {:?}",
+        ended.state
+    );
+    ended
+}
+
 async fn wait_until_running(generation: &Generation, prompt_id: &str) {
     wait_for("the job to run", || {
         matches!(view(generation, prompt_id).state, JobState::Running(_)).then_some(())
@@ -58,12 +69,7 @@ async fn an_image_workflow_ends_done_with_a_png_data_url() {
     fresh_sim().await;
     let (_owner, generation) = engine();
     let id = submit(&generation, still_image());
-    let done = wait_for_end(&generation, &id).await;
-    assert!(
-        matches!(done.state, JobState::Done { .. }),
-        "ended {:?}",
-        done.state
-    );
+    let done = wait_for_done(&generation, &id).await;
     assert_eq!(done.outputs.len(), 1);
     let image = &done.outputs[0];
     assert_eq!((image.kind, image.mime), (MediaKind::Image, "image/png"));
@@ -79,12 +85,7 @@ async fn a_video_workflow_ends_done_with_an_mp4_data_url() {
     fresh_sim().await;
     let (_owner, generation) = engine();
     let id = submit(&generation, short_video());
-    let done = wait_for_end(&generation, &id).await;
-    assert!(
-        matches!(done.state, JobState::Done { .. }),
-        "ended {:?}",
-        done.state
-    );
+    let done = wait_for_done(&generation, &id).await;
     let video = done
         .outputs
         .iter()
@@ -195,12 +196,7 @@ async fn a_socket_dropped_mid_run_still_ends_done() {
     let id = submit(&generation, slow_image(6, 0.3));
     wait_until_running(&generation, &id).await;
     set_faults(serde_json::json!({"drop_ws": true})).await;
-    let done = wait_for_end(&generation, &id).await;
-    assert!(
-        matches!(done.state, JobState::Done { .. }),
-        "ended {:?}",
-        done.state
-    );
+    let done = wait_for_done(&generation, &id).await;
     assert_eq!(done.outputs.len(), 1);
 }
 
@@ -213,12 +209,7 @@ async fn a_silently_stalled_socket_still_ends_done_through_http() {
     // The socket stays open but says nothing for longer than this test may wait: Done can
     // only come from the reconciler's HTTP polls.
     set_faults(serde_json::json!({"stall_ws_ms": 120_000})).await;
-    let done = wait_for_end(&generation, &id).await;
-    assert!(
-        matches!(done.state, JobState::Done { .. }),
-        "ended {:?}",
-        done.state
-    );
+    wait_for_done(&generation, &id).await;
     clear_faults().await;
 }
 
@@ -228,12 +219,7 @@ async fn delayed_history_still_ends_done() {
     set_faults(serde_json::json!({"history_delay_ms": 2_000})).await;
     let (_owner, generation) = engine();
     let id = submit(&generation, still_image());
-    let done = wait_for_end(&generation, &id).await;
-    assert!(
-        matches!(done.state, JobState::Done { .. }),
-        "ended {:?}",
-        done.state
-    );
+    wait_for_done(&generation, &id).await;
 }
 
 #[wasm_bindgen_test]
@@ -301,12 +287,7 @@ async fn a_view_that_fails_twice_is_retried_and_the_job_ends_done() {
     set_faults(serde_json::json!({"http": {"path": "/view", "status": 500, "times": 2}})).await;
     let (_owner, generation) = engine();
     let id = submit(&generation, still_image());
-    let done = wait_for_end(&generation, &id).await;
-    assert!(
-        matches!(done.state, JobState::Done { .. }),
-        "ended {:?}",
-        done.state
-    );
+    let done = wait_for_done(&generation, &id).await;
     assert_eq!(done.outputs.len(), 1);
 }
 
@@ -395,12 +376,7 @@ async fn the_pool_sees_a_servers_open_socket_and_jobs_in_flight_and_a_dead_one_a
     let again = generation
         .resubmit_on(&id, Some(sim_url()))
         .expect("a cancelled job can be resubmitted on a given server");
-    let done = wait_for_end(&generation, &again).await;
-    assert!(
-        matches!(done.state, JobState::Done { .. }),
-        "ended {:?}",
-        done.state
-    );
+    let done = wait_for_done(&generation, &again).await;
     assert_eq!(done.server, sim_url());
     assert_eq!(done.attempt, 2);
     assert_eq!(generation.server_load(&sim_url()).jobs_in_flight, 0);

@@ -28,6 +28,9 @@ pub(super) struct Engine {
     pub client_id: String,
     pub owner: Owner,
     pub job_ids: RwSignal<Vec<String>>,
+    /// Bumped when a job finishes or its media arrive: views over all finished takes (the
+    /// gallery) follow this instead of every job's progress.
+    pub media_epoch: RwSignal<u64>,
     pub jobs: BTreeMap<String, TrackedJob>,
     pub servers: BTreeMap<String, ServerLink>,
     /// The server whose socket stays open for the Servers panel, jobs or not.
@@ -41,6 +44,8 @@ pub(super) struct Engine {
 pub(super) struct TrackedJob {
     pub record: JobRecord,
     pub view: RwSignal<JobView>,
+    /// The engine's [`Engine::media_epoch`].
+    pub media_epoch: RwSignal<u64>,
     pub preview: Option<PreviewUrl>,
     pub history_retries: u32,
     /// The state kind last written to storage: progress ticks are not persisted.
@@ -62,13 +67,28 @@ impl TrackedJob {
         let preview_url = self.preview.as_ref().map(|p| p.url().to_owned());
         let finished = self.record.job.is_terminal();
         let updated_ms = self.record.updated_ms;
+        let mut just_finished = false;
         self.view.update(|view| {
             view.state = state;
             view.preview_url = preview_url;
             if finished && view.finished_ms.is_none() {
                 view.finished_ms = Some(updated_ms);
+                just_finished = true;
             }
         });
+        if just_finished {
+            self.media_changed();
+        }
+    }
+
+    /// Sets the job's media on its view and tells the views over all takes.
+    pub fn show_outputs(&self, change: impl FnOnce(&mut JobView)) {
+        self.view.update(change);
+        self.media_changed();
+    }
+
+    fn media_changed(&self) {
+        self.media_epoch.update(|epoch| *epoch += 1);
     }
 }
 

@@ -33,13 +33,26 @@ pub struct ShotRequest {
 #[derive(Clone, Copy)]
 pub struct Generation {
     job_ids: RwSignal<Vec<String>>,
+    /// Each shot's jobs, oldest first, rebuilt once when a job is added: a thousand cards
+    /// then each look theirs up instead of each scanning every job.
+    by_shot: Memo<JobsByShot>,
     pub(super) engine: StoredValue<EngineRef, LocalStorage>,
 }
+
+type JobsByShot = std::collections::HashMap<String, Vec<String>>;
 
 impl Generation {
     /// Ids of every job this page knows, oldest first.
     pub fn job_ids(&self) -> Signal<Vec<String>> {
         self.job_ids.into()
+    }
+
+    /// Changes when a job finishes or its media arrive (not on progress): for views over
+    /// every finished take.
+    pub fn media_epoch(&self) -> Signal<u64> {
+        self.engine
+            .with_value(|engine| engine.borrow().media_epoch)
+            .into()
     }
 
     /// The live view of one job.
@@ -107,19 +120,16 @@ impl Generation {
         }
     }
 
-    /// The jobs of one shot, oldest first.
+    /// The jobs of one shot, oldest first, tracked: reruns when a job is added.
+    pub fn shot_jobs(&self, shot_id: String) -> Memo<Vec<String>> {
+        let by_shot = self.by_shot;
+        Memo::new(move |_| by_shot.with(|by_shot| by_shot.get(&shot_id).cloned().unwrap_or_default()))
+    }
+
+    /// The jobs of one shot, oldest first, untracked.
     pub fn jobs_of_shot(&self, shot_id: &str) -> Vec<String> {
-        self.engine.with_value(|engine| {
-            let state = engine.borrow();
-            let mut jobs: Vec<(f64, String)> = state
-                .jobs
-                .values()
-                .filter(|job| job.record.shot_id == shot_id)
-                .map(|job| (job.record.created_ms, job.record.prompt_id.clone()))
-                .collect();
-            jobs.sort_by(|a, b| a.0.total_cmp(&b.0));
-            jobs.into_iter().map(|(_, id)| id).collect()
-        })
+        self.by_shot
+            .with_untracked(|by_shot| by_shot.get(shot_id).cloned().unwrap_or_default())
     }
 
     /// Opens (and keeps open) the socket to `server`, the active one, so its health shows
@@ -277,11 +287,13 @@ pub(super) fn track(engine: &EngineRef, record: JobRecord) {
     };
     let view = state.owner.with(|| RwSignal::new(view));
     let prompt_id = record.prompt_id.clone();
+    let media_epoch = state.media_epoch;
     state.jobs.insert(
         prompt_id.clone(),
         TrackedJob {
             record,
             view,
+            media_epoch,
             preview: None,
             history_retries: 0,
             persisted_kind: None,
@@ -305,6 +317,7 @@ pub fn provide_generation(storage: Option<Storage>) -> Generation {
         client_id: settings::client_id(),
         owner: Owner::current().unwrap_or_default(),
         job_ids,
+        media_epoch: RwSignal::new(0),
         jobs: BTreeMap::new(),
         servers: BTreeMap::new(),
         watched: None,
@@ -312,9 +325,15 @@ pub fn provide_generation(storage: Option<Storage>) -> Generation {
         ticker: None,
     }));
     reconcile::start_ticker(&engine);
+    let engine_handle = StoredValue::new_local(engine.clone());
+    let by_shot = Memo::new(move |_| {
+        job_ids.track();
+        engine_handle.with_value(|engine| jobs_by_shot(&engine.borrow()))
+    });
     let generation = Generation {
         job_ids,
-        engine: StoredValue::new_local(engine.clone()),
+        by_shot,
+        engine: engine_handle,
     };
     provide_context(generation);
     if let Some(storage) = storage {
@@ -332,4 +351,17 @@ pub fn provide_generation(storage: Option<Storage>) -> Generation {
 
 pub fn use_generation() -> Generation {
     expect_context::<Generation>()
+}
+
+fn jobs_by_shot(engine: &Engine) -> JobsByShot {
+    let mut by_shot = JobsByShot::new();
+    let mut jobs: Vec<&TrackedJob> = engine.jobs.values().collect();
+    jobs.sort_by(|a, b| a.record.created_ms.total_cmp(&b.record.created_ms));
+    for job in jobs {
+        by_shot
+            .entry(job.record.shot_id.clone())
+            .or_default()
+            .push(job.record.prompt_id.clone());
+    }
+    by_shot
 }

@@ -3,8 +3,6 @@
 
 use std::sync::Arc;
 
-use leptos::prelude::Update;
-
 use base64::Engine as _;
 use gloo_timers::future::TimeoutFuture;
 use shotline_protocol::{JobEvent, OutputFile};
@@ -67,7 +65,7 @@ pub(super) async fn fetch(engine: &EngineRef, prompt_id: &str, files: Vec<Output
             .filter(|m| m.media_id.is_none())
             .map(|m| m.file_name.clone())
             .collect();
-        job.view.update(|view| {
+        job.show_outputs(|view| {
             view.outputs = media;
             view.notices.extend(notices);
             view.notices

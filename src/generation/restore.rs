@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use leptos::prelude::Update;
 use shotline_model::project::MediaId;
 use shotline_model::server_url::ServerUrl;
 use shotline_protocol::MediaKind;
@@ -47,7 +46,7 @@ pub(super) async fn load_project_jobs(engine: EngineRef, storage: Storage, proje
             }
         }
         if let Some(job) = engine.borrow().jobs.get(&prompt_id) {
-            job.view.update(|view| view.outputs = outputs);
+            job.show_outputs(|view| view.outputs = outputs);
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
-use shotline_model::project::{History, Project, ProjectId, Shot, ShotId};
+use shotline_model::project::{History, Project, ProjectId, Shot, ShotId, ShotSlot, ShotSlots};
 
 use super::error::ProjectError;
 use super::save::{SaveStats, Saver};
@@ -17,6 +17,9 @@ pub struct ProjectData {
     pub(super) storage_problem: RwSignal<Option<StorageError>>,
     /// The open project with its undo steps; `None` before one is open.
     pub(super) history: RwSignal<Option<History>>,
+    /// Every shot's number and place, rebuilt once per edit; it notifies only when shots
+    /// were added, removed or moved, so a prompt edit re-numbers no card.
+    slots: Memo<ShotSlots>,
     /// The stored revision this tab's copy is based on.
     pub(super) revision: StoredValue<u64>,
     pub(super) selection: RwSignal<Selection>,
@@ -41,10 +44,15 @@ impl ProjectData {
             Ok(storage) => (Some(storage), None),
             Err(problem) => (None, Some(problem)),
         };
+        let history = RwSignal::new(None::<History>);
+        let slots = Memo::new(move |_| {
+            history.with(|h| h.as_ref().map(|h| h.project().shot_slots()).unwrap_or_default())
+        });
         let data = Self {
             storage,
             storage_problem: RwSignal::new(problem),
-            history: RwSignal::new(None),
+            history,
+            slots,
             revision: StoredValue::new(0),
             selection: RwSignal::new(Selection::default()),
             projects: RwSignal::new(Vec::new()),
@@ -79,9 +87,32 @@ impl ProjectData {
     }
 
     /// One shot, for a view that shows only it.
+    /// One shot, looked up by its slot: with a thousand cards, each edit costs each card
+    /// one lookup, not a search through the project.
     pub fn shot(&self, id: ShotId) -> Memo<Option<Shot>> {
         let data = *self;
-        Memo::new(move |_| data.with_project(|project| project.shot(&id).cloned()).flatten())
+        Memo::new(move |_| {
+            let at = data.slots.with(|slots| slots.get(&id).map(|slot| slot.at))?;
+            data.with_project(|project| project.shot_at(&id, at).cloned())
+                .flatten()
+        })
+    }
+
+    /// A shot's number and place (tracked: reruns when shots are added, removed, moved).
+    pub fn shot_slot(&self, id: &ShotId) -> Option<ShotSlot> {
+        self.slots.with(|slots| slots.get(id).copied())
+    }
+
+    /// How many shots the open project has, untracked.
+    pub fn shot_total_untracked(&self) -> usize {
+        self.slots.with_untracked(|slots| slots.len())
+    }
+
+    /// "Shot N": its number across the project; 0 once it is gone. Reruns only when shots
+    /// are added, removed or moved.
+    pub fn shot_number(&self, id: ShotId) -> Memo<usize> {
+        let slots = self.slots;
+        Memo::new(move |_| slots.with(|slots| slots.get(&id).map_or(0, |slot| slot.number)))
     }
 
     pub fn can_undo(&self) -> Signal<bool> {

@@ -32,6 +32,8 @@ pub struct Workflows {
     pub(super) object_infos: RwSignal<HashMap<ServerUrl, ObjectInfoState>>,
     pub(super) preflights: StoredValue<PreflightCache>,
     pub(super) uploads: StoredValue<UploadedKeyframes>,
+    /// Jobs placed on a pool server but not recorded yet, by server (see `Placed`).
+    pub(super) placing: StoredValue<HashMap<String, usize>>,
 }
 
 impl Workflows {
@@ -43,6 +45,7 @@ impl Workflows {
             object_infos: RwSignal::new(HashMap::new()),
             preflights: StoredValue::new(PreflightCache::default()),
             uploads: StoredValue::new(UploadedKeyframes::default()),
+            placing: StoredValue::new(HashMap::new()),
         }
     }
 

@@ -3,6 +3,8 @@
 //! profiles (`shotline_model::pool` decides); with fewer, to the active server as before.
 
 use gloo_timers::future::TimeoutFuture;
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use shotline_model::pool::{Fit, NoServer, ServerSnapshot, choose_server, has_room, pool_members};
 use shotline_model::project::{ProfileId, ShotId};
@@ -28,6 +30,40 @@ pub enum PlaceError {
     JobGone,
 }
 
+/// A server chosen for a job that is not recorded yet: it counts as one more job there
+/// until dropped, so two Generate clicks in quick succession do not both pick the same
+/// idle server. Keep it until the job is submitted.
+pub struct Placed {
+    server: ServerUrl,
+    placing: StoredValue<HashMap<String, usize>>,
+}
+
+impl Placed {
+    fn new(server: ServerUrl, placing: StoredValue<HashMap<String, usize>>) -> Self {
+        placing.update_value(|placing| *placing.entry(server.as_str().to_owned()).or_default() += 1);
+        Self { server, placing }
+    }
+}
+
+impl std::ops::Deref for Placed {
+    type Target = ServerUrl;
+
+    fn deref(&self) -> &ServerUrl {
+        &self.server
+    }
+}
+
+impl Drop for Placed {
+    fn drop(&mut self) {
+        let key = self.server.as_str();
+        self.placing.try_update_value(|placing| {
+            if let Some(count) = placing.get_mut(key) {
+                *count = count.saturating_sub(1);
+            }
+        });
+    }
+}
+
 impl Workflows {
     /// The pool's servers, the active one first (it wins ties); `None` without a pool.
     pub fn pool(&self, active: &ServerUrl) -> Option<Vec<ServerUrl>> {
@@ -48,7 +84,7 @@ impl Workflows {
         generation: Generation,
         active: &ServerUrl,
         shot_id: &ShotId,
-    ) -> Result<ServerUrl, PlaceError> {
+    ) -> Result<Placed, PlaceError> {
         let profiles = self.profiles_of_shot(shot_id);
         self.place(generation, active, &profiles, None).await
     }
@@ -58,7 +94,7 @@ impl Workflows {
         &self,
         generation: Generation,
         active: &ServerUrl,
-    ) -> Result<ServerUrl, PlaceError> {
+    ) -> Result<Placed, PlaceError> {
         let profiles: Vec<ProfileId> = self
             .data
             .with_project_untracked()
@@ -94,7 +130,7 @@ impl Workflows {
             self.keyframe_on_server(&server, &keyframe).await?;
         }
         let moved = generation
-            .resubmit_on(prompt_id, Some(server))
+            .resubmit_on(prompt_id, Some((*server).clone()))
             .ok_or(PlaceError::JobGone)?;
         // An unfinished job's server is down: its run ends here, so the shot never counts
         // twice (a finished one stays as it ended).
@@ -107,7 +143,7 @@ impl Workflows {
     pub fn has_room(&self, generation: Generation, active: &ServerUrl, own_in_flight: usize) -> bool {
         match self.pool(active) {
             None => own_in_flight < shotline_model::pool::IN_FLIGHT_PER_SERVER,
-            Some(members) => has_room(&snapshots(generation, &members)),
+            Some(members) => has_room(&self.snapshots(generation, &members)),
         }
     }
 
@@ -117,14 +153,14 @@ impl Workflows {
         active: &ServerUrl,
         profiles: &[ProfileId],
         exclude: Option<&ServerUrl>,
-    ) -> Result<ServerUrl, PlaceError> {
+    ) -> Result<Placed, PlaceError> {
         let Some(members) = self.pool(active) else {
-            return Ok(exclude.unwrap_or(active).clone());
+            return Ok(Placed::new(exclude.unwrap_or(active).clone(), self.placing));
         };
         generation.keep_pool_open(&members);
         let mut waited_ms = 0;
         loop {
-            let mut servers = snapshots(generation, &members);
+            let mut servers = self.snapshots(generation, &members);
             for server in servers.iter_mut().filter(|server| server.is_healthy()) {
                 server.fit = self.fit(&server.url, profiles).await;
             }
@@ -133,9 +169,29 @@ impl Workflows {
                     TimeoutFuture::new(CONNECT_POLL_MS).await;
                     waited_ms += CONNECT_POLL_MS;
                 }
-                chosen => return Ok(chosen?),
+                chosen => return Ok(Placed::new(chosen?, self.placing)),
             }
         }
+    }
+
+    /// Each member's state now; jobs being placed count as in flight.
+    fn snapshots(&self, generation: Generation, members: &[ServerUrl]) -> Vec<ServerSnapshot> {
+        members
+            .iter()
+            .map(|url| {
+                let load = generation.server_load(url);
+                let placing = self
+                    .placing
+                    .with_value(|placing| placing.get(url.as_str()).copied().unwrap_or(0));
+                ServerSnapshot {
+                    url: url.clone(),
+                    socket: load.socket,
+                    answered_ms_ago: load.answered_ms_ago,
+                    jobs_in_flight: load.jobs_in_flight + placing,
+                    fit: Fit::Unchecked,
+                }
+            })
+            .collect()
     }
 
     async fn fit(&self, server: &ServerUrl, profiles: &[ProfileId]) -> Fit {
@@ -174,20 +230,4 @@ impl Workflows {
         }
         profiles
     }
-}
-
-fn snapshots(generation: Generation, members: &[ServerUrl]) -> Vec<ServerSnapshot> {
-    members
-        .iter()
-        .map(|url| {
-            let load = generation.server_load(url);
-            ServerSnapshot {
-                url: url.clone(),
-                socket: load.socket,
-                answered_ms_ago: load.answered_ms_ago,
-                jobs_in_flight: load.jobs_in_flight,
-                fit: Fit::Unchecked,
-            }
-        })
-        .collect()
 }

@@ -164,6 +164,27 @@ impl Browser {
         Ok(())
     }
 
+    /// Pastes an API- or editor-format workflow into Import workflow and waits for its
+    /// profile.
+    pub async fn import_pasted_workflow(&self, json: &str) -> Result<()> {
+        self.click_button("Import workflow").await?;
+        self.wait_for_element(Locator::Css(".workflow-import-form textarea"))
+            .await?
+            .send_keys(json)
+            .await?;
+        self.click_button("Import pasted JSON").await?;
+        self.wait_for_element(Locator::Css(".profile-list input")).await?;
+        Ok(())
+    }
+
+    /// Presses Generate in Shot `n` and waits until its state line passes `until`;
+    /// returns that line.
+    pub async fn generate_shot(&self, n: usize, until: impl Fn(&str) -> bool) -> Result<String> {
+        let card = crate::shot_card(n);
+        self.click_button_in(&card, "Generate").await?;
+        self.wait_for_text(&format!("{card} [role=status]"), until).await
+    }
+
     /// Types `text` into Shot `n`'s prompt and leaves the field, which saves it.
     pub async fn write_prompt(&self, n: usize, text: &str) -> Result<()> {
         let prompt = self

@@ -23,16 +23,7 @@ async fn a_generated_shot_shows_its_image_and_keeps_it_after_a_reload_with_the_s
     connect_and_pick_workflow(&browser, &sim).await?;
     browser.write_prompt(1, "a red door in the fog").await?;
 
-    let card = browser.wait_for_element(Locator::Css(&shot_card(1))).await?;
-    card.find(Locator::XPath(".//button[normalize-space(.)='Generate']"))
-        .await?
-        .click()
-        .await?;
-    let status = browser
-        .wait_for_text(&format!("{} [role=status]", shot_card(1)), |t| {
-            t.starts_with("Done")
-        })
-        .await?;
+    let status = browser.generate_shot(1, |t| t.starts_with("Done")).await?;
     assert!(status.starts_with("Done in "), "says how long it took: {status}");
     let image = browser
         .wait_for_element(Locator::Css(&format!("{} .take-media img", shot_card(1))))
@@ -351,16 +342,7 @@ async fn a_video_take_plays_in_the_browser() -> anyhow::Result<()> {
     browser.client.goto(&site.url()).await?;
     connect_and_pick(&browser, &sim, "sim_video", "Blank video").await?;
     browser.write_prompt(1, "a slow pan over the harbour").await?;
-    let card = browser.wait_for_element(Locator::Css(&shot_card(1))).await?;
-    card.find(Locator::XPath(".//button[normalize-space(.)='Generate']"))
-        .await?
-        .click()
-        .await?;
-    browser
-        .wait_for_text(&format!("{} [role=status]", shot_card(1)), |t| {
-            t.starts_with("Done")
-        })
-        .await?;
+    browser.generate_shot(1, |t| t.starts_with("Done")).await?;
     let video_css = format!("{} .take-media video", shot_card(1));
     let video = browser.wait_for_element(Locator::Css(&video_css)).await?;
     assert!(
@@ -476,15 +458,8 @@ async fn a_shot_with_a_keyframe_becomes_a_video_through_the_image_to_video_workf
         .wait_for_element(Locator::Css(&format!("{} .keyframe-image", shot_card(1))))
         .await?;
 
-    let card = browser.wait_for_element(Locator::Css(&shot_card(1))).await?;
-    card.find(Locator::XPath(".//button[normalize-space(.)='Generate']"))
-        .await?
-        .click()
-        .await?;
     let status = browser
-        .wait_for_text(&format!("{} [role=status]", shot_card(1)), |t| {
-            t.starts_with("Done") || t.starts_with("Failed")
-        })
+        .generate_shot(1, |t| t.starts_with("Done") || t.starts_with("Failed"))
         .await?;
     assert!(status.starts_with("Done"), "the run ended {status}");
     // The bundled SVD workflow saves its frames with SaveAnimatedWEBP: an animation.

@@ -20,34 +20,10 @@ fn slow_workflow() -> String {
 /// and waits until the shot runs.
 async fn start_slow_shot(browser: &Browser, sim: &Sim, site: &StaticSite) -> anyhow::Result<()> {
     browser.client.goto(&site.url()).await?;
-    browser.fill_and_submit("server-url", &sim.url()).await?;
-    browser
-        .wait_for_text(".connection", |t| t.starts_with("Connected"))
-        .await?;
-    browser.click_button("Import workflow").await?;
-    let paste = browser
-        .wait_for_element(Locator::Css(".workflow-import-form textarea"))
-        .await?;
-    paste.send_keys(&slow_workflow()).await?;
-    browser.click_button("Import pasted JSON").await?;
-    browser
-        .wait_for_element(Locator::Css(".profile-list input"))
-        .await?;
-    let card = browser
-        .wait_for_element(Locator::Css("[role=group][aria-label='Shot 1']"))
-        .await?;
-    card.find(Locator::Css("textarea"))
-        .await?
-        .send_keys("a slow dolly shot")
-        .await?;
-    browser.client.find(Locator::Css("h1")).await?.click().await?;
-    card.find(Locator::XPath(".//button[normalize-space(.)='Generate']"))
-        .await?
-        .click()
-        .await?;
-    browser
-        .wait_for_text(STATUS, |t| t.starts_with("Running"))
-        .await?;
+    browser.connect(&sim.url()).await?;
+    browser.import_pasted_workflow(&slow_workflow()).await?;
+    browser.write_prompt(1, "a slow dolly shot").await?;
+    browser.generate_shot(1, |t| t.starts_with("Running")).await?;
     Ok(())
 }
 

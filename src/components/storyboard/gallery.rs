@@ -22,7 +22,10 @@ pub fn Gallery() -> impl IntoView {
     let generation = use_generation();
     let data = use_project_data();
     let tiles = Memo::new(move |_| {
-        let ids = generation.job_ids().get();
+        // Finished takes only change when a job finishes or gets its media; progress of
+        // running jobs must not rebuild the gallery.
+        generation.job_ids().track();
+        generation.media_epoch().track();
         data.with_project(|project| {
             let mut tiles = Vec::new();
             for (number, _, shot) in project.numbered_shots() {
@@ -31,9 +34,8 @@ pub fn Gallery() -> impl IntoView {
                     .iter()
                     .filter_map(|take| {
                         let id = take.as_str();
-                        ids.iter().any(|known| known == id).then_some(())?;
                         let view = generation.job(id)?;
-                        view.with(|view| match (&view.state, view.outputs.first()) {
+                        view.with_untracked(|view| match (&view.state, view.outputs.first()) {
                             (JobState::Done { .. }, Some(output)) => Some((id.to_owned(), output.clone())),
                             _ => None,
                         })

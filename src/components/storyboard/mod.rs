@@ -1,5 +1,6 @@
 //! The storyboard: scenes as sections, shots as cards, in order.
 
+mod budget;
 mod continuity;
 mod enhancers;
 mod gallery;
@@ -25,6 +26,7 @@ use scene::SceneSection;
 #[component]
 pub fn Storyboard() -> impl IntoView {
     let data = use_project_data();
+    budget::RenderBudget::provide(data);
     let scene_ids = Memo::new(move |_| {
         data.with_project(|project| {
             project

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use shotline_model::project::{Action, SceneId, ShotId};
 
+use super::budget::use_render_budget;
 use super::reorder;
 use super::shot_card::ShotCard;
 use crate::components::keyed_rows::KeyedRows;
@@ -29,6 +30,16 @@ pub fn SceneSection(scene_id: SceneId) -> impl IntoView {
                 })
             })
             .unwrap_or_default()
+    });
+    // The cards built so far: all of them once the storyboard has finished opening.
+    let budget = use_render_budget();
+    let shown_ids = Memo::new(move |_| {
+        shot_ids.with(|ids| {
+            ids.iter()
+                .take_while(|id| data.shot_slot(id).is_some_and(|slot| budget.allows(slot.number)))
+                .map(ShotId::to_string)
+                .collect::<Vec<String>>()
+        })
     });
     let title_id = format!("scene-title-{}", scene_id.as_str());
     let (labelled_by, label_for) = (title_id.clone(), title_id.clone());
@@ -114,7 +125,7 @@ pub fn SceneSection(scene_id: SceneId) -> impl IntoView {
             </label>
             <div class="shots">
                 <KeyedRows
-                    ids=Signal::derive(move || shot_ids.with(|ids| ids.iter().map(ShotId::to_string).collect()))
+                    ids=shown_ids
                     row=Callback::new(|id| view! { <ShotCard shot_id=ShotId::new(id) /> }.into_any())
                 />
             </div>

@@ -17,22 +17,9 @@ pub fn ShotCard(shot_id: ShotId) -> impl IntoView {
     let data = use_project_data();
     let generation = use_generation();
     let shot = data.shot(shot_id.clone());
-    let number = {
-        let shot_id = shot_id.clone();
-        Memo::new(move |_| {
-            data.with_project(|project| project.shot_number(&shot_id))
-                .flatten()
-                .unwrap_or(0)
-        })
-    };
+    let number = data.shot_number(shot_id.clone());
     // Every job of the shot, oldest first: its takes and any keyframe-stage jobs.
-    let jobs = {
-        let shot_id = shot_id.clone();
-        Memo::new(move |_| {
-            generation.job_ids().track();
-            generation.jobs_of_shot(shot_id.as_str())
-        })
-    };
+    let jobs = generation.shot_jobs(shot_id.to_string());
     // The take on show: the newest, unless the person stepped back to an older one. A new
     // job always comes into view, so a Generate click is never followed by an old take.
     let picked = RwSignal::new(None::<String>);

@@ -29,7 +29,7 @@ pub use file::{
 };
 pub use history::{History, UNDO_LIMIT};
 pub use ids::{JobId, MediaId, ProfileId, ProjectId, SceneId, ServerId, ShotId};
-pub use queries::ShotPosition;
+pub use queries::{ShotPosition, ShotSlot, ShotSlots};
 pub use shot::{DEFAULT_SHOT_DURATION_S, Seed, Shot, validate_for_generate};
 pub use types::{Project, Scene, ServerConfig, StageProfiles, Transition, WorkflowProfile};
 

@@ -12,6 +12,16 @@ pub struct ShotPosition {
     pub shot: usize,
 }
 
+/// A shot's place and its number ("Shot N", counted from 1 across the project).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShotSlot {
+    pub number: usize,
+    pub at: ShotPosition,
+}
+
+/// Every shot's slot, by id: one pass over the project instead of one search per shot.
+pub type ShotSlots = std::collections::HashMap<ShotId, ShotSlot>;
+
 impl Project {
     /// A project the user can start typing into: one scene holding one empty shot.
     /// `fresh_id` makes ids (the app passes a UUID generator).
@@ -94,6 +104,29 @@ impl Project {
             (false, index) if index + 1 < scene.shots.len() => Some((scene.id.clone(), index + 1)),
             (false, _) => Some((self.scenes.get(at.scene + 1)?.id.clone(), 0)),
         }
+    }
+
+    /// Every shot's number and position (see [`ShotSlots`]).
+    pub fn shot_slots(&self) -> ShotSlots {
+        let mut number = 0;
+        let mut slots = ShotSlots::with_capacity(self.scenes.iter().map(|s| s.shots.len()).sum());
+        for (scene_index, scene) in self.scenes.iter().enumerate() {
+            for (shot_index, shot) in scene.shots.iter().enumerate() {
+                number += 1;
+                let at = ShotPosition {
+                    scene: scene_index,
+                    shot: shot_index,
+                };
+                slots.insert(shot.id.clone(), ShotSlot { number, at });
+            }
+        }
+        slots
+    }
+
+    /// The shot at `slot`, if it is still `id` there.
+    pub fn shot_at(&self, id: &ShotId, at: ShotPosition) -> Option<&Shot> {
+        let shot = self.scenes.get(at.scene)?.shots.get(at.shot)?;
+        (&shot.id == id).then_some(shot)
     }
 
     pub fn shot_number(&self, id: &ShotId) -> Option<usize> {

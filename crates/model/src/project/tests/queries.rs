@@ -49,6 +49,26 @@ fn shot_numbers_follow_a_move_to_another_scene() {
 }
 
 #[test]
+fn shot_slots_agree_with_numbers_and_positions_after_a_move() {
+    let (project, _) = applied(Action::MoveShot {
+        shot: shot("shot-1"),
+        to_scene: scene("scene-b"),
+        at: 1,
+    });
+    let slots = project.shot_slots();
+    assert_eq!(slots.len(), 3);
+    for (_, _, each) in project.numbered_shots() {
+        let slot = slots[&each.id];
+        assert_eq!(Some(slot.number), project.shot_number(&each.id));
+        assert_eq!(Some(slot.at), project.shot_position(&each.id));
+        assert_eq!(project.shot_at(&each.id, slot.at).map(|s| &s.id), Some(&each.id));
+    }
+    // A stale slot (the shot moved on) finds nothing rather than another shot.
+    let old_place = fixture().shot_slots()[&shot("shot-1")].at;
+    assert_eq!(project.shot_at(&shot("shot-1"), old_place), None);
+}
+
+#[test]
 fn the_next_shot_crosses_into_the_next_scene_and_the_last_has_none() {
     let project = fixture();
     let next = |id: &str| project.next_shot(&shot(id)).map(|next| next.id.to_string());
