@@ -15,6 +15,7 @@ mod servers;
 
 pub use handle::{Generation, ShotRequest, provide_generation, use_generation};
 pub use job_view::{JobView, OutputMedia};
+pub use outputs::fetch_as_data_url;
 pub use pool::ServerLoad;
 pub use preview::live_preview_count;
 pub use servers::SocketStatus;

@@ -32,20 +32,16 @@ pub(super) async fn fetch(engine: &EngineRef, prompt_id: &str, files: Vec<Output
     let mut notices = Vec::new();
     for file in files_worth_showing(files) {
         let Some(mime) = file.mime() else { continue };
-        match fetch_with_retries(&client, &file).await {
-            Ok(bytes) => {
-                let data_url = format!(
-                    "data:{mime};base64,{}",
-                    base64::engine::general_purpose::STANDARD.encode(&bytes)
-                );
-                let media_id =
-                    match persist::save_media(engine, &project_id, mime, &data_url, bytes.len()).await {
-                        Ok(id) => id,
-                        Err(notice) => {
-                            notices.push(format!("{}: {notice}", file.filename));
-                            None
-                        }
-                    };
+        match fetch_as_data_url(&client, &file, mime).await {
+            Ok((data_url, byte_len)) => {
+                let media_id = match persist::save_media(engine, &project_id, mime, &data_url, byte_len).await
+                {
+                    Ok(id) => id,
+                    Err(notice) => {
+                        notices.push(format!("{}: {notice}", file.filename));
+                        None
+                    }
+                };
                 media.push(OutputMedia {
                     file_name: file.filename.clone(),
                     kind: file.kind().unwrap_or(shotline_protocol::MediaKind::Image),
@@ -96,6 +92,22 @@ fn files_worth_showing(files: Vec<OutputFile>) -> Vec<OutputFile> {
         .cloned()
         .collect();
     if saved.is_empty() { media } else { saved }
+}
+
+/// One output file as the engine keeps it: its bytes from `/view` (transient failures
+/// retried) as a `data:` URL, with the decoded size the media store checks it against.
+/// Public for the media benchmark (tests/bench_media.rs), which times this very path.
+pub async fn fetch_as_data_url(
+    client: &ComfyClient,
+    file: &OutputFile,
+    mime: &str,
+) -> Result<(String, usize), ComfyError> {
+    let bytes = fetch_with_retries(client, file).await?;
+    let data_url = format!(
+        "data:{mime};base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(&bytes)
+    );
+    Ok((data_url, bytes.len()))
 }
 
 async fn fetch_with_retries(client: &ComfyClient, file: &OutputFile) -> Result<Vec<u8>, ComfyError> {

@@ -1,7 +1,12 @@
-//! `cargo xtask bench`: benchmark P5 (issues 6 and 10) in headless Chromium, summarised
-//! into bench/results.md and bench/results.json. Two suites print `BENCH` lines: the data
-//! layer (tests/bench_persistence.rs, wasm-bindgen-test) and the page (the release build
-//! reloaded in a browser, crates/e2e/tests/bench_reload.rs).
+//! `cargo xtask bench`: benchmarks P1–P3 (issue 11) and P5 (issues 6 and 10) in headless
+//! Chromium, summarised into bench/results.md and bench/results.json. The suites print
+//! `BENCH` lines: the data layer (tests/bench_persistence.rs and, against comfy-sim,
+//! tests/bench_media.rs, wasm-bindgen-test) and the page (the release build in a browser:
+//! crates/e2e/tests/bench_reload.rs, bench_load.rs, bench_completion.rs).
+
+mod load;
+mod measures;
+mod media;
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -9,14 +14,17 @@ use std::process::{Command, ExitCode};
 use anyhow::{Result, bail};
 
 use crate::browser::{Browser, BrowserScratch, ensure_browser};
-use crate::step::{announce, describe, detail, output_of, run_command, run_reading_lines};
-use crate::test::{build_simulator, simulator_binary};
+use crate::step::{announce, describe, detail, output_of, run_reading_lines};
+use crate::test::e2e_command;
 use crate::tools::{Tools, ensure_app_tools};
 
 /// The suite stores 1 GB of media before it measures; the runner's default (20 s) is for
 /// small suites.
 const BENCH_TIMEOUT_S: u64 = 900;
 const BENCH_PREFIX: &str = "BENCH ";
+
+/// `(name, value, unit)` read from one `BENCH` line.
+type BenchLine = (String, f64, String);
 
 /// The targets from issues 6/10 for P5; measures not listed here have no goal. The reload
 /// goal is the page's: "cold reload to interactive".
@@ -86,7 +94,10 @@ pub fn run(root: &Path, _args: BenchArgs) -> Result<ExitCode> {
     let tools = ensure_app_tools(root)?;
     let browser = ensure_browser()?;
     let mut lines = data_layer_lines(&tools, &browser)?;
-    lines.extend(page_lines(&tools, &browser)?);
+    lines.extend(media::lines(&tools, &browser)?);
+    let comfyui = load::comfyui_frontend(&tools);
+    lines.extend(page_lines(&tools, &browser, comfyui.as_deref().ok())?);
+    let notes = [comfyui.map_or_else(|reason| reason, |_| measures::baseline_note())];
     let summaries = summarise(&lines)?;
     let date = output_of("date", &["-u", "+%F"])
         .unwrap_or_default()
@@ -95,7 +106,7 @@ pub fn run(root: &Path, _args: BenchArgs) -> Result<ExitCode> {
     let machine = machine();
     let dir = root.join("bench");
     std::fs::create_dir_all(&dir)?;
-    let markdown = results_markdown(&summaries, &date, &machine);
+    let markdown = results_markdown(&summaries, &date, &machine, &notes);
     std::fs::write(dir.join("results.md"), &markdown)?;
     std::fs::write(
         dir.join("results.json"),
@@ -109,6 +120,15 @@ pub fn run(root: &Path, _args: BenchArgs) -> Result<ExitCode> {
 /// tests/bench_persistence.rs: the shot edit and the data layer's reload.
 fn data_layer_lines(tools: &Tools, browser: &Browser) -> Result<Vec<(String, f64, String)>> {
     announce("Benchmark P5, data layer, in headless Chromium (release build)");
+    let mut command = wasm_bench_command(tools, browser, "bench_persistence");
+    let scratch = BrowserScratch::new(&tools.target_dir(), "bench")?;
+    scratch.apply(&mut command);
+    bench_lines(command)
+}
+
+/// The wasm-bindgen-test suite `test`, built as users get the app, with its ignored
+/// benchmarks included.
+fn wasm_bench_command(tools: &Tools, browser: &Browser, test: &str) -> Command {
     let mut command = tools.cargo();
     command
         .args([
@@ -121,7 +141,7 @@ fn data_layer_lines(tools: &Tools, browser: &Browser) -> Result<Vec<(String, f64
             "--target",
             "wasm32-unknown-unknown",
             "--test",
-            "bench_persistence",
+            test,
             "--",
             // The runner 0.2.130 accepts `--ignored` but runs ignored tests only with this.
             "--include-ignored",
@@ -130,42 +150,29 @@ fn data_layer_lines(tools: &Tools, browser: &Browser) -> Result<Vec<(String, f64
         ])
         .env("CHROMEDRIVER", &browser.chromedriver)
         .env("WASM_BINDGEN_TEST_TIMEOUT", BENCH_TIMEOUT_S.to_string());
-    let scratch = BrowserScratch::new(&tools.target_dir(), "bench")?;
-    scratch.apply(&mut command);
-    bench_lines(command)
+    command
 }
 
-/// crates/e2e/tests/bench_reload.rs: the release build served as static files and
-/// reloaded in headless Chromium, set up as the end-to-end tier sets up its tests.
-fn page_lines(tools: &Tools, browser: &Browser) -> Result<Vec<(String, f64, String)>> {
-    announce("Benchmark P5, page reload: the release build in headless Chromium");
+/// The page suites (P1, P3, P5's reload): the release build served as static files in
+/// headless Chromium, set up as the end-to-end tier sets up its tests. P1 serves it
+/// brotli-precompressed, beside ComfyUI's frontend in `comfyui` when that is available.
+fn page_lines(tools: &Tools, browser: &Browser, comfyui: Option<&Path>) -> Result<Vec<BenchLine>> {
+    announce("Benchmarks P1, P3 and P5's page reload: the release build in headless Chromium");
     let dist = tools.target_dir().join("bench/dist");
-    run_command(tools.trunk().args(["build", "--release", "--dist"]).arg(&dist))?;
-    // The same debug build of comfy-sim the end-to-end tier starts.
-    build_simulator(tools)?;
-    let screenshots = tools.target_dir().join("e2e-screenshots");
-    std::fs::create_dir_all(&screenshots)?;
-    let mut command = tools.cargo();
-    command
-        .args([
-            "test",
-            "--locked",
-            "--package",
-            "shotline-e2e",
-            "--test",
-            "bench_reload",
-            "--",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env("SHOTLINE_E2E_DIST", &dist)
-        .env("SHOTLINE_E2E_SCREENSHOTS", &screenshots)
-        .env("COMFY_SIM_BIN", simulator_binary(tools))
-        .env("CHROMEDRIVER", &browser.chromedriver)
-        .env("CHROMIUM", &browser.chromium);
-    let scratch = BrowserScratch::new(&tools.target_dir(), "bench-page")?;
-    scratch.apply(&mut command);
+    let suites = ["bench_reload", "bench_load", "bench_completion"];
+    let cargo_args: Vec<&str> = suites.iter().flat_map(|suite| ["--test", suite]).collect();
+    let (mut command, _scratch) = e2e_command(
+        tools,
+        browser,
+        &dist,
+        "bench-page",
+        &cargo_args,
+        &["--ignored", "--nocapture"],
+    )?;
+    load::precompress(&dist)?;
+    if let Some(comfyui) = comfyui {
+        command.env("SHOTLINE_BENCH_COMFYUI_STATIC", comfyui);
+    }
     bench_lines(command)
 }
 
@@ -230,12 +237,17 @@ fn summarise(lines: &[(String, f64, String)]) -> Result<Vec<Summary>> {
 }
 
 fn goal_of(name: &str) -> Option<f64> {
-    GOALS.iter().find(|goal| goal.0 == name).map(|goal| goal.1)
+    GOALS
+        .iter()
+        .chain(&measures::GOALS)
+        .find(|goal| goal.0 == name)
+        .map(|goal| goal.1)
 }
 
 fn description_of(name: &str) -> &'static str {
     DESCRIPTIONS
         .iter()
+        .chain(&measures::DESCRIPTIONS)
         .find(|description| description.0 == name)
         .map_or("", |description| description.1)
 }
@@ -278,32 +290,60 @@ fn number(value: f64) -> String {
     }
 }
 
-fn results_markdown(summaries: &[Summary], date: &str, machine: &str) -> String {
+/// The goal column, whether it is met, and the baseline and ratio columns of `s`: a goal
+/// on its own value first, else one on its ratio to a baseline measured in the same run.
+struct Judged {
+    goal: Option<String>,
+    met: Option<bool>,
+    baseline: Option<f64>,
+    ratio: Option<f64>,
+}
+
+fn judge(s: &Summary, all: &[Summary]) -> Judged {
+    let compared = measures::compare(s, all);
+    let (goal, met) = match (goal_of(&s.name), &compared) {
+        (Some(goal), _) => (Some(format!("≤ {}", number(goal))), Some(s.median <= goal)),
+        (None, Some(compared)) => (compared.goal_text(), compared.met()),
+        (None, None) => (None, None),
+    };
+    Judged {
+        goal,
+        met,
+        baseline: compared.as_ref().map(|c| c.baseline),
+        ratio: compared.as_ref().map(|c| c.ratio),
+    }
+}
+
+fn results_markdown(summaries: &[Summary], date: &str, machine: &str, notes: &[String]) -> String {
     let mut out = String::from(
         "# Benchmarks\n\nWritten by `cargo xtask bench` (release build, headless Chromium). \
-         Value is the median over the repetitions; no baseline run exists yet, so baseline \
-         and ratio are \"—\".\n\n\
+         Value is the median over the repetitions; baseline is the median of the measure it is \
+         compared with in the same run (\"—\" where there is none), ratio as the `what` column says.\n\n\
          | measure | value (median) | unit | min | max | runs | goal | goal met | baseline | ratio | date | machine | what |\n\
          |---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
+    let dash = || "—".to_owned();
     for s in summaries {
-        let (goal, met) = match goal_of(&s.name) {
-            Some(goal) => (
-                format!("≤ {}", number(goal)),
-                if s.median <= goal { "yes" } else { "no" }.to_owned(),
-            ),
-            None => ("—".to_owned(), "—".to_owned()),
-        };
+        let judged = judge(s, summaries);
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {goal} | {met} | — | — | {date} | {machine} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {date} | {machine} | {} |\n",
             s.name,
             number(s.median),
             s.unit,
             number(s.min),
             number(s.max),
             s.samples,
+            judged.goal.unwrap_or_else(dash),
+            judged
+                .met
+                .map_or_else(dash, |met| if met { "yes" } else { "no" }.to_owned()),
+            judged.baseline.map_or_else(dash, number),
+            judged.ratio.map_or_else(dash, |ratio| format!("{ratio:.2}")),
             description_of(&s.name),
         ));
+    }
+    for note in notes {
+        out.push_str(&format!("\n{note}\n"));
     }
     out
 }
@@ -315,10 +355,11 @@ fn results_json(summaries: &[Summary], date: &str, machine: &str) -> String {
     let rows: Vec<String> = summaries
         .iter()
         .map(|s| {
-            let goal = goal_of(&s.name);
+            let judged = judge(s, summaries);
             format!(
                 "    {{\"measure\": {}, \"median\": {}, \"unit\": {}, \"min\": {}, \"max\": {}, \
-                 \"runs\": {}, \"goal_max\": {}, \"goal_met\": {}, \"baseline\": null, \"ratio\": null, \
+                 \"runs\": {}, \"goal_max\": {}, \"ratio_goal\": {}, \"goal_met\": {}, \"baseline\": {}, \
+                 \"ratio\": {}, \
                  \"description\": {}}}",
                 quoted(&s.name),
                 s.median,
@@ -326,8 +367,15 @@ fn results_json(summaries: &[Summary], date: &str, machine: &str) -> String {
                 s.min,
                 s.max,
                 s.samples,
-                optional(goal),
-                goal.map_or_else(|| "null".to_owned(), |goal| (s.median <= goal).to_string()),
+                optional(goal_of(&s.name)),
+                measures::compare(s, summaries)
+                    .and_then(|compared| compared.goal_text())
+                    .map_or_else(|| "null".to_owned(), |goal| quoted(&goal)),
+                judged
+                    .met
+                    .map_or_else(|| "null".to_owned(), |met| met.to_string()),
+                optional(judged.baseline),
+                optional(judged.ratio),
                 quoted(description_of(&s.name)),
             )
         })

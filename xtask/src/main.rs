@@ -37,7 +37,9 @@ enum Command {
     Test(test::TestArgs),
     /// Release build into dist/ for static hosting, with compressed sizes.
     Dist(dist::DistArgs),
-    /// Benchmark P5 (shot edit and reload with 200 stored videos) into bench/results.md.
+    /// Benchmarks P1–P3 (first load against ComfyUI's frontend, a 20 MB video into
+    /// IndexedDB, completion latency) and P5 (shot edit and reload with 200 stored videos)
+    /// into bench/results.md.
     Bench(bench::BenchArgs),
 }
 

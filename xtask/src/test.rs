@@ -156,31 +156,48 @@ fn wasm_tier(tools: &Tools, browser: &Browser) -> Result<Counts> {
 fn e2e_tier(tools: &Tools, browser: &Browser) -> Result<Counts> {
     announce("Tier 3: end to end — the release build in headless Chromium, against comfy-sim");
     let dist = tools.target_dir().join("e2e/dist");
-    run_command(tools.trunk().args(["build", "--release", "--dist"]).arg(&dist))?;
+    let (command, _scratch) = e2e_command(tools, browser, &dist, "e2e-tier", &["--no-fail-fast"], &[])?;
+    let counts = run_counting(command)?;
+    detail(&format!(
+        "screenshots in {}",
+        tools.target_dir().join(SCREENSHOTS_DIR).display()
+    ));
+    Ok(counts)
+}
+
+const SCREENSHOTS_DIR: &str = "e2e-screenshots";
+
+/// The end-to-end suite, set up as every caller needs it: the release build into `dist`,
+/// the debug comfy-sim, and `cargo test -p shotline-e2e <cargo_args> -- --test-threads=1
+/// <harness_args>` with the paths the harness reads. The scratch folder holds the
+/// browsers' profiles: keep it until the command has run.
+pub(crate) fn e2e_command(
+    tools: &Tools,
+    browser: &Browser,
+    dist: &Path,
+    scratch_name: &str,
+    cargo_args: &[&str],
+    harness_args: &[&str],
+) -> Result<(Command, BrowserScratch)> {
+    run_command(tools.trunk().args(["build", "--release", "--dist"]).arg(dist))?;
     build_simulator(tools)?;
-    let screenshots = tools.target_dir().join("e2e-screenshots");
+    let screenshots = tools.target_dir().join(SCREENSHOTS_DIR);
     std::fs::create_dir_all(&screenshots)?;
     let mut command = tools.cargo();
     command
-        .args([
-            "test",
-            "--locked",
-            "--no-fail-fast",
-            "--package",
-            "shotline-e2e",
-            "--",
-            "--test-threads=1",
-        ])
-        .env("SHOTLINE_E2E_DIST", &dist)
+        .args(["test", "--locked", "--package", "shotline-e2e"])
+        .args(cargo_args)
+        // One browser at a time: tests that time or watch the page share 2 cores badly.
+        .args(["--", "--test-threads=1"])
+        .args(harness_args)
+        .env("SHOTLINE_E2E_DIST", dist)
         .env("SHOTLINE_E2E_SCREENSHOTS", &screenshots)
         .env("COMFY_SIM_BIN", simulator_binary(tools))
         .env("CHROMEDRIVER", &browser.chromedriver)
         .env("CHROMIUM", &browser.chromium);
-    let scratch = BrowserScratch::new(&tools.target_dir(), "e2e-tier")?;
+    let scratch = BrowserScratch::new(&tools.target_dir(), scratch_name)?;
     scratch.apply(&mut command);
-    let counts = run_counting(command)?;
-    detail(&format!("screenshots in {}", screenshots.display()));
-    Ok(counts)
+    Ok((command, scratch))
 }
 
 /// Runs a test command, echoing its output and adding up its `test result:` lines.
@@ -216,11 +233,11 @@ fn parse_test_result(line: &str) -> Option<Counts> {
     })
 }
 
-pub(crate) fn simulator_binary(tools: &Tools) -> std::path::PathBuf {
+fn simulator_binary(tools: &Tools) -> std::path::PathBuf {
     tools.target_dir().join("debug/comfy-sim")
 }
 
-pub(crate) fn build_simulator(tools: &Tools) -> Result<()> {
+fn build_simulator(tools: &Tools) -> Result<()> {
     run_command(
         tools
             .cargo()
@@ -229,14 +246,14 @@ pub(crate) fn build_simulator(tools: &Tools) -> Result<()> {
 }
 
 /// A comfy-sim on a free port for the length of a tier.
-struct Simulator {
+pub(crate) struct Simulator {
     child: Child,
     port: u16,
 }
 
 impl Simulator {
     /// `scratch` holds the simulator's temporary folder, which a killed sim cannot remove.
-    fn start(tools: &Tools, flags: &[&str], scratch: &BrowserScratch) -> Result<Self> {
+    pub(crate) fn start(tools: &Tools, flags: &[&str], scratch: &BrowserScratch) -> Result<Self> {
         build_simulator(tools)?;
         let port = ports::free_port()?;
         let mut command = tools.command(&simulator_binary(tools).to_string_lossy());
@@ -257,7 +274,7 @@ impl Simulator {
         Ok(sim)
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 }

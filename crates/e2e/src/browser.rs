@@ -86,6 +86,19 @@ impl Browser {
         })
     }
 
+    /// Raises WebDriver's limits for one script call and one navigation, for benchmarks
+    /// whose pages work longer than a test's do; elements are never waited for implicitly.
+    pub async fn allow_slow_pages(&self, script: Duration, page_load: Duration) -> Result<()> {
+        self.client
+            .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+                Some(script),
+                Some(page_load),
+                Some(Duration::ZERO),
+            ))
+            .await?;
+        Ok(())
+    }
+
     /// Waits until the element matching `css` has text satisfying `check`; returns it.
     pub async fn wait_for_text(&self, css: &str, check: impl Fn(&str) -> bool) -> Result<String> {
         let deadline = Instant::now() + Duration::from_secs(UI_TIMEOUT_S);

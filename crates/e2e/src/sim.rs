@@ -53,10 +53,18 @@ impl Sim {
 
     /// `POST /sim/faults` (the simulator must run with `--faults`).
     pub async fn set_faults(&self, faults: serde_json::Value) -> Result<()> {
+        self.faults_request("POST", &faults.to_string()).await
+    }
+
+    /// `DELETE /sim/faults`: every fault off, a stalled socket delivers what it held.
+    pub async fn clear_faults(&self) -> Result<()> {
+        self.faults_request("DELETE", "").await
+    }
+
+    async fn faults_request(&self, method: &str, body: &str) -> Result<()> {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let body = faults.to_string();
         let request = format!(
-            "POST /sim/faults HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\n\
+            "{method} /sim/faults HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\n\
              Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
             self.port,
             body.len()
@@ -67,7 +75,7 @@ impl Sim {
         stream.read_to_string(&mut response).await?;
         if !response.starts_with("HTTP/1.1 200") {
             bail!(
-                "POST /sim/faults answered {}",
+                "{method} /sim/faults answered {}",
                 response.lines().next().unwrap_or_default()
             );
         }

@@ -14,7 +14,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use fantoccini::Locator;
-use fantoccini::wd::TimeoutConfiguration;
 use serde_json::{Value, json};
 use shotline_e2e::{Browser, Sim, StaticSite};
 
@@ -53,16 +52,12 @@ fn shot_prompt(n: usize) -> String {
 
 /// WebDriver's limits, raised for seeding calls and a page that reads 1 GB as it loads.
 async fn allow_slow_pages(browser: &Browser) -> Result<()> {
-    let seconds = |s| Some(Duration::from_secs(s));
     browser
-        .client
-        .update_timeouts(TimeoutConfiguration::new(
-            seconds(SCRIPT_TIMEOUT_S),
-            seconds(PAGE_LOAD_TIMEOUT_S),
-            Some(Duration::ZERO),
-        ))
-        .await?;
-    Ok(())
+        .allow_slow_pages(
+            Duration::from_secs(SCRIPT_TIMEOUT_S),
+            Duration::from_secs(PAGE_LOAD_TIMEOUT_S),
+        )
+        .await
 }
 
 /// Makes every page this tab loads from now on measure itself: until `shots` shot cards
