@@ -1,13 +1,15 @@
 //! `cargo xtask bench`: benchmark P5 (issues 6 and 10) in headless Chromium, summarised
 //! into bench/results.md and bench/results.json. Two suites print `BENCH` lines: the data
 //! layer (tests/bench_persistence.rs, wasm-bindgen-test) and the page (the release build
-//! reloaded in a browser, crates/e2e/tests/bench_reload.rs).
+//! reloaded in a browser, crates/e2e/tests/bench_reload.rs). The same page-level run
+//! takes P4, P6 and the pool's speed-up (crates/e2e/tests/bench_load.rs, see bench_load.rs).
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use anyhow::{Result, bail};
 
+use crate::bench_load;
 use crate::browser::{Browser, BrowserScratch, ensure_browser};
 use crate::step::{announce, describe, detail, output_of, run_command, run_reading_lines};
 use crate::test::{build_simulator, simulator_binary};
@@ -138,7 +140,7 @@ fn data_layer_lines(tools: &Tools, browser: &Browser) -> Result<Vec<(String, f64
 /// crates/e2e/tests/bench_reload.rs: the release build served as static files and
 /// reloaded in headless Chromium, set up as the end-to-end tier sets up its tests.
 fn page_lines(tools: &Tools, browser: &Browser) -> Result<Vec<(String, f64, String)>> {
-    announce("Benchmark P5, page reload: the release build in headless Chromium");
+    announce("Benchmarks P5 page reload, P4, P6 and pool: the release build in headless Chromium");
     let dist = tools.target_dir().join("bench/dist");
     run_command(tools.trunk().args(["build", "--release", "--dist"]).arg(&dist))?;
     // The same debug build of comfy-sim the end-to-end tier starts.
@@ -154,6 +156,8 @@ fn page_lines(tools: &Tools, browser: &Browser) -> Result<Vec<(String, f64, Stri
             "shotline-e2e",
             "--test",
             "bench_reload",
+            "--test",
+            bench_load::SUITE,
             "--",
             "--ignored",
             "--nocapture",
@@ -229,13 +233,39 @@ fn summarise(lines: &[(String, f64, String)]) -> Result<Vec<Summary>> {
         .collect())
 }
 
-fn goal_of(name: &str) -> Option<f64> {
-    GOALS.iter().find(|goal| goal.0 == name).map(|goal| goal.1)
+/// A measure's target: at most (times, sizes) or at least (a speed-up) this value.
+#[derive(Clone, Copy)]
+struct Goal {
+    limit: f64,
+    at_least: bool,
+}
+
+impl Goal {
+    fn met_by(self, value: f64) -> bool {
+        if self.at_least {
+            value >= self.limit
+        } else {
+            value <= self.limit
+        }
+    }
+}
+
+fn goal_of(name: &str) -> Option<Goal> {
+    let find = |goals: &[(&str, f64)], at_least| {
+        goals.iter().find(|goal| goal.0 == name).map(|goal| Goal {
+            limit: goal.1,
+            at_least,
+        })
+    };
+    find(&GOALS, false)
+        .or_else(|| find(&bench_load::GOALS_AT_MOST, false))
+        .or_else(|| find(&bench_load::GOALS_AT_LEAST, true))
 }
 
 fn description_of(name: &str) -> &'static str {
     DESCRIPTIONS
         .iter()
+        .chain(&bench_load::DESCRIPTIONS)
         .find(|description| description.0 == name)
         .map_or("", |description| description.1)
 }
@@ -289,8 +319,8 @@ fn results_markdown(summaries: &[Summary], date: &str, machine: &str) -> String 
     for s in summaries {
         let (goal, met) = match goal_of(&s.name) {
             Some(goal) => (
-                format!("≤ {}", number(goal)),
-                if s.median <= goal { "yes" } else { "no" }.to_owned(),
+                format!("{} {}", if goal.at_least { "≥" } else { "≤" }, number(goal.limit)),
+                if goal.met_by(s.median) { "yes" } else { "no" }.to_owned(),
             ),
             None => ("—".to_owned(), "—".to_owned()),
         };
@@ -318,7 +348,7 @@ fn results_json(summaries: &[Summary], date: &str, machine: &str) -> String {
             let goal = goal_of(&s.name);
             format!(
                 "    {{\"measure\": {}, \"median\": {}, \"unit\": {}, \"min\": {}, \"max\": {}, \
-                 \"runs\": {}, \"goal_max\": {}, \"goal_met\": {}, \"baseline\": null, \"ratio\": null, \
+                 \"runs\": {}, \"goal_max\": {}, \"goal_min\": {}, \"goal_met\": {}, \"baseline\": null, \"ratio\": null, \
                  \"description\": {}}}",
                 quoted(&s.name),
                 s.median,
@@ -326,8 +356,9 @@ fn results_json(summaries: &[Summary], date: &str, machine: &str) -> String {
                 s.min,
                 s.max,
                 s.samples,
-                optional(goal),
-                goal.map_or_else(|| "null".to_owned(), |goal| (s.median <= goal).to_string()),
+                optional(goal.filter(|goal| !goal.at_least).map(|goal| goal.limit)),
+                optional(goal.filter(|goal| goal.at_least).map(|goal| goal.limit)),
+                goal.map_or_else(|| "null".to_owned(), |goal| goal.met_by(s.median).to_string()),
                 quoted(description_of(&s.name)),
             )
         })
@@ -361,5 +392,35 @@ mod tests {
         assert_eq!(s.unit, "ms");
         assert!(parse_bench_line("test p5 ... ok").is_none());
         assert!(summarise(&[]).is_err());
+    }
+
+    #[test]
+    fn a_speed_up_meets_its_goal_from_above_and_a_time_from_below() {
+        let summary = |name: &str, median| Summary {
+            name: name.to_owned(),
+            unit: String::new(),
+            median,
+            min: median,
+            max: median,
+            samples: 3,
+        };
+        let table = results_markdown(
+            &[summary("pool_speed_up", 1.5), summary("p4_longest_task_ms", 40.0)],
+            "2026-11-23",
+            "test machine",
+        );
+        assert!(
+            table.contains("| pool_speed_up | 1.5 |  | 1.5 | 1.5 | 3 | ≥ 2.7 | no |"),
+            "{table}"
+        );
+        assert!(
+            table.contains("| p4_longest_task_ms | 40 |  | 40 | 40 | 3 | ≤ 50 | yes |"),
+            "{table}"
+        );
+        let json = results_json(&[summary("pool_speed_up", 3.0)], "2026-11-23", "test machine");
+        assert!(
+            json.contains("\"goal_max\": null, \"goal_min\": 2.7, \"goal_met\": true"),
+            "{json}"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! ship Shotline, installed idempotently with pinned versions.
 
 mod bench;
+mod bench_load;
 mod browser;
 mod comfy_probe;
 mod dist;
@@ -37,7 +38,8 @@ enum Command {
     Test(test::TestArgs),
     /// Release build into dist/ for static hosting, with compressed sizes.
     Dist(dist::DistArgs),
-    /// Benchmark P5 (shot edit and reload with 200 stored videos) into bench/results.md.
+    /// Benchmarks P5 (shot edit and reload with 200 stored videos), P4 (event load), P6
+    /// (1,000-shot storyboard) and the pool's speed-up into bench/results.md.
     Bench(bench::BenchArgs),
 }
 

@@ -29,16 +29,6 @@ async fn connect_and_pick_workflow(browser: &Browser, sim: &Sim) -> anyhow::Resu
     browser.add_bundled_workflow("txt2img_sd", "Text to image").await
 }
 
-async fn add_server(browser: &Browser, address: &str) -> anyhow::Result<()> {
-    browser.fill_and_submit("new-server-url", address).await?;
-    browser
-        .wait_for_element(Locator::Css(&format!(
-            ".servers-panel [role=group][aria-label='Server {address}']"
-        )))
-        .await?;
-    Ok(())
-}
-
 #[tokio::test]
 async fn generate_all_spreads_shots_over_two_servers_and_lost_ones_move_to_the_other() -> anyhow::Result<()> {
     let first = Sim::start(&SIM_FLAGS).await?;
@@ -53,8 +43,8 @@ async fn generate_all_spreads_shots_over_two_servers_and_lost_ones_move_to_the_o
         .await?
         .click()
         .await?;
-    add_server(&browser, &first.url()).await?;
-    add_server(&browser, &second.url()).await?;
+    browser.add_server(&first.url()).await?;
+    browser.add_server(&second.url()).await?;
     browser
         .wait_for_text(".servers-panel .pool-line", |t| t.contains("2 enabled servers"))
         .await?;
