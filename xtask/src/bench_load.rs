@@ -73,8 +73,8 @@ pub const DESCRIPTIONS: [(&str, &str); 19] = [
     ),
     (
         "pool_3_servers_s",
-        "the same timeline on a pool of three such servers; each pair of runs in a fresh page, its order \
-         alternating (the second run meets the first's jobs)",
+        "the same timeline on a pool of three such servers; every run in a fresh page (the app slows as \
+         jobs pile up in a page)",
     ),
     (
         "pool_speed_up",
