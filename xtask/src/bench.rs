@@ -7,6 +7,7 @@
 mod load;
 mod measures;
 mod media;
+mod scale;
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -162,9 +163,11 @@ fn wasm_bench_command(tools: &Tools, browser: &Browser, test: &str) -> Command {
 /// headless Chromium, set up as the end-to-end tier sets up its tests. P1 serves it
 /// brotli-precompressed, beside ComfyUI's frontend in `comfyui` when that is available.
 fn page_lines(tools: &Tools, browser: &Browser, comfyui: Option<&Path>) -> Result<Vec<BenchLine>> {
-    announce("Benchmarks P1, P3 and P5's page reload: the release build in headless Chromium");
+    announce(
+        "Benchmarks P1, P3, P4, P5's page reload, P6 and the pool: the release build in headless Chromium",
+    );
     let dist = tools.target_dir().join("bench/dist");
-    let suites = ["bench_reload", "bench_load", "bench_completion"];
+    let suites = ["bench_reload", "bench_load", "bench_completion", scale::SUITE];
     let cargo_args: Vec<&str> = suites.iter().flat_map(|suite| ["--test", suite]).collect();
     let (mut command, _scratch) = e2e_command(
         tools,
@@ -241,18 +244,45 @@ fn summarise(lines: &[(String, f64, String)]) -> Result<Vec<Summary>> {
         .collect())
 }
 
-fn goal_of(name: &str) -> Option<f64> {
-    GOALS
-        .iter()
-        .chain(&measures::GOALS)
-        .find(|goal| goal.0 == name)
-        .map(|goal| goal.1)
+/// A measure's target: at most (times, sizes) or at least (a speed-up) this value.
+#[derive(Clone, Copy)]
+struct Goal {
+    limit: f64,
+    at_least: bool,
+}
+
+impl Goal {
+    fn met_by(self, value: f64) -> bool {
+        if self.at_least {
+            value >= self.limit
+        } else {
+            value <= self.limit
+        }
+    }
+
+    fn text(self) -> String {
+        format!("{} {}", if self.at_least { "≥" } else { "≤" }, number(self.limit))
+    }
+}
+
+fn goal_of(name: &str) -> Option<Goal> {
+    let find = |goals: &[(&str, f64)], at_least| {
+        goals.iter().find(|goal| goal.0 == name).map(|goal| Goal {
+            limit: goal.1,
+            at_least,
+        })
+    };
+    find(&GOALS, false)
+        .or_else(|| find(&measures::GOALS, false))
+        .or_else(|| find(&scale::GOALS_AT_MOST, false))
+        .or_else(|| find(&scale::GOALS_AT_LEAST, true))
 }
 
 fn description_of(name: &str) -> &'static str {
     DESCRIPTIONS
         .iter()
         .chain(&measures::DESCRIPTIONS)
+        .chain(&scale::DESCRIPTIONS)
         .find(|description| description.0 == name)
         .map_or("", |description| description.1)
 }
@@ -307,7 +337,7 @@ struct Judged {
 fn judge(s: &Summary, all: &[Summary]) -> Judged {
     let compared = measures::compare(s, all);
     let (goal, met) = match (goal_of(&s.name), &compared) {
-        (Some(goal), _) => (Some(format!("≤ {}", number(goal))), Some(s.median <= goal)),
+        (Some(goal), _) => (Some(goal.text()), Some(goal.met_by(s.median))),
         (None, Some(compared)) => (compared.goal_text(), compared.met()),
         (None, None) => (None, None),
     };
@@ -363,7 +393,7 @@ fn results_json(summaries: &[Summary], date: &str, machine: &str) -> String {
             let judged = judge(s, summaries);
             format!(
                 "    {{\"measure\": {}, \"median\": {}, \"unit\": {}, \"min\": {}, \"max\": {}, \
-                 \"runs\": {}, \"goal_max\": {}, \"ratio_goal\": {}, \"goal_met\": {}, \"baseline\": {}, \
+                 \"runs\": {}, \"goal_max\": {}, \"goal_min\": {}, \"ratio_goal\": {}, \"goal_met\": {}, \"baseline\": {}, \
                  \"ratio\": {}, \
                  \"description\": {}}}",
                 quoted(&s.name),
@@ -372,7 +402,8 @@ fn results_json(summaries: &[Summary], date: &str, machine: &str) -> String {
                 s.min,
                 s.max,
                 s.samples,
-                optional(goal_of(&s.name)),
+                optional(goal_of(&s.name).filter(|goal| !goal.at_least).map(|goal| goal.limit)),
+                optional(goal_of(&s.name).filter(|goal| goal.at_least).map(|goal| goal.limit)),
                 measures::compare(s, summaries)
                     .and_then(|compared| compared.goal_text())
                     .map_or_else(|| "null".to_owned(), |goal| quoted(&goal)),
@@ -414,5 +445,36 @@ mod tests {
         assert_eq!(s.unit, "ms");
         assert!(parse_bench_line("test p5 ... ok").is_none());
         assert!(summarise(&[]).is_err());
+    }
+
+    #[test]
+    fn a_speed_up_meets_its_goal_from_above_and_a_time_from_below() {
+        let summary = |name: &str, median| Summary {
+            name: name.to_owned(),
+            unit: String::new(),
+            median,
+            min: median,
+            max: median,
+            samples: 3,
+        };
+        let table = results_markdown(
+            &[summary("pool_speed_up", 1.5), summary("p4_longest_task_ms", 40.0)],
+            "2026-11-23",
+            "test machine",
+            &[],
+        );
+        assert!(
+            table.contains("| pool_speed_up | 1.5 |  | 1.5 | 1.5 | 3 | ≥ 2.7 | no |"),
+            "{table}"
+        );
+        assert!(
+            table.contains("| p4_longest_task_ms | 40 |  | 40 | 40 | 3 | ≤ 50 | yes |"),
+            "{table}"
+        );
+        let json = results_json(&[summary("pool_speed_up", 3.0)], "2026-11-23", "test machine");
+        assert!(
+            json.contains("\"goal_max\": null, \"goal_min\": 2.7, \"ratio_goal\": null, \"goal_met\": true"),
+            "{json}"
+        );
     }
 }

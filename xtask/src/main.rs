@@ -37,9 +37,9 @@ enum Command {
     Test(test::TestArgs),
     /// Release build into dist/ for static hosting, with compressed sizes.
     Dist(dist::DistArgs),
-    /// Benchmarks P1–P3 (first load against ComfyUI's frontend, a 20 MB video into
-    /// IndexedDB, completion latency) and P5 (shot edit and reload with 200 stored videos)
-    /// into bench/results.md.
+    /// Benchmarks P1–P6 and the pool (first load against ComfyUI's frontend, a 20 MB video
+    /// into IndexedDB, completion latency, event load, shot edit and reload with 200 stored
+    /// videos, a 1,000-shot storyboard, 30 shots on 1 vs 3 servers) into bench/results.md.
     Bench(bench::BenchArgs),
 }
 

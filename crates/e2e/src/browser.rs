@@ -163,6 +163,16 @@ impl Browser {
         Ok(())
     }
 
+    /// Adds `address` in the Servers panel (which must be open) and waits for its row.
+    pub async fn add_server(&self, address: &str) -> Result<()> {
+        self.fill_and_submit("new-server-url", address).await?;
+        self.wait_for_element(Locator::Css(&format!(
+            ".servers-panel [role=group][aria-label='Server {address}']"
+        )))
+        .await?;
+        Ok(())
+    }
+
     /// Adds the bundled workflow `bundled_id` and waits for its profile, whose name
     /// contains `name`.
     pub async fn add_bundled_workflow(&self, bundled_id: &str, name: &str) -> Result<()> {

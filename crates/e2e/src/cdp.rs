@@ -1,5 +1,6 @@
 //! Chrome DevTools Protocol commands through ChromeDriver's `goog/cdp/execute` endpoint,
-//! for what WebDriver cannot do: run a script in a page before the page's own scripts.
+//! for what WebDriver cannot do: run a script in a page before the page's own scripts,
+//! collect garbage and read the JavaScript heap.
 
 use anyhow::{Context, Result};
 use fantoccini::wd::WebDriverCompatibleCommand;
@@ -29,13 +30,32 @@ impl Browser {
     /// the page's own scripts: the only way to observe a page from its first moment,
     /// since WebDriver's scripts run after navigation has finished.
     pub async fn run_at_every_document_start(&self, source: &str) -> Result<()> {
-        self.client
-            .issue_cmd(CdpCommand {
-                method: "Page.addScriptToEvaluateOnNewDocument",
-                params: serde_json::json!({ "source": source }),
-            })
-            .await
-            .context("ChromeDriver refused the DevTools command Page.addScriptToEvaluateOnNewDocument")?;
+        self.devtools(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": source }),
+        )
+        .await?;
         Ok(())
+    }
+
+    /// Bytes of JavaScript heap the page still holds once garbage is collected: what it
+    /// keeps, not what it has yet to free (performance.memory is rounded and includes
+    /// garbage).
+    pub async fn retained_heap_bytes(&self) -> Result<f64> {
+        self.devtools("HeapProfiler.collectGarbage", serde_json::json!({}))
+            .await?;
+        let usage = self
+            .devtools("Runtime.getHeapUsage", serde_json::json!({}))
+            .await?;
+        usage["usedSize"]
+            .as_f64()
+            .with_context(|| format!("Runtime.getHeapUsage answered {usage}"))
+    }
+
+    async fn devtools(&self, method: &'static str, params: serde_json::Value) -> Result<serde_json::Value> {
+        self.client
+            .issue_cmd(CdpCommand { method, params })
+            .await
+            .with_context(|| format!("ChromeDriver refused the DevTools command {method}"))
     }
 }

@@ -29,16 +29,6 @@ async fn connect_and_pick_workflow(browser: &Browser, sim: &Sim) -> anyhow::Resu
     browser.add_bundled_workflow("txt2img_sd", "Text to image").await
 }
 
-async fn add_server(browser: &Browser, address: &str) -> anyhow::Result<()> {
-    browser.fill_and_submit("new-server-url", address).await?;
-    browser
-        .wait_for_element(Locator::Css(&format!(
-            ".servers-panel [role=group][aria-label='Server {address}']"
-        )))
-        .await?;
-    Ok(())
-}
-
 /// Two sims in the app's pool, `shots` shots with prompts, Generate all pressed; returns
 /// once shot 1 runs on the first server and shot 2 on the second.
 async fn start_two_server_run(shots: usize) -> anyhow::Result<(Sim, Sim, StaticSite, Browser)> {
@@ -54,8 +44,8 @@ async fn start_two_server_run(shots: usize) -> anyhow::Result<(Sim, Sim, StaticS
         .await?
         .click()
         .await?;
-    add_server(&browser, &first.url()).await?;
-    add_server(&browser, &second.url()).await?;
+    browser.add_server(&first.url()).await?;
+    browser.add_server(&second.url()).await?;
     browser
         .wait_for_text(".servers-panel .pool-line", |t| t.contains("2 enabled servers"))
         .await?;

@@ -88,15 +88,17 @@ async fn sample(context: &mut NodeContext<'_>) -> Result<Latent, NodeError> {
     latent.key = mix(&[latent.key, seed, positive, negative]);
     let steps = u64::try_from(context.inputs.int("steps", 20).max(1)).unwrap_or(1);
     let step_ms = context.sim.config.step_ms;
-    let final_preview = decode(&Latent {
+    // Scaled once: every step previews the same picture, only darker.
+    let final_preview: Vec<_> = decode(&Latent {
         batch: 1,
         ..latent.clone()
-    });
+    })
+    .iter()
+    .map(|image| image::imageops::resize(image, PREVIEW_SIZE_PX, PREVIEW_SIZE_PX, FilterType::Triangle))
+    .collect();
     for step in 1..=steps {
         context.sleep_ms(step_ms).await?;
-        let preview = final_preview.first().map(|image| {
-            let small =
-                image::imageops::resize(image, PREVIEW_SIZE_PX, PREVIEW_SIZE_PX, FilterType::Triangle);
+        let preview = final_preview.first().map(|small| {
             // Early steps look noisier: darken toward the final picture.
             let fraction = step as f64 / steps as f64;
             image::RgbImage::from_fn(PREVIEW_SIZE_PX, PREVIEW_SIZE_PX, |x, y| {
