@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use shotline_model::project::ShotId;
 use shotline_protocol::JobState;
 use shotline_protocol::job::{FailureKind, LostReason};
+use shotline_protocol::server_report::one_decimal;
 
 use super::generate::ShotGenerator;
 use super::manifest::ManifestToggle;
@@ -127,7 +128,7 @@ fn state_line(view: &JobView, now_ms: f64) -> String {
         JobState::Done { .. } => {
             let took = view
                 .finished_ms
-                .map(|end| format!(" in {:.1} s", (end - view.created_ms) / 1000.0));
+                .map(|end| format!(" in {} s", one_decimal((end - view.created_ms) / 1000.0)));
             format!("Done{} on {host}", took.unwrap_or_default())
         }
         JobState::Failed {
