@@ -25,7 +25,8 @@ pub fn AppHeader() -> impl IntoView {
             .target()
             .and_then(|target| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(target).ok())
             .is_some_and(|element| matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-        if in_text_field || !(event.ctrl_key() || event.meta_key()) || event.key().to_lowercase() != "z" {
+        if in_text_field || !(event.ctrl_key() || event.meta_key()) || !event.key().eq_ignore_ascii_case("z")
+        {
             return;
         }
         event.prevent_default();

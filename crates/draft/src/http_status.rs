@@ -22,7 +22,7 @@ impl DraftError {
     /// A response with a status other than 2xx, and its body.
     pub fn from_status(status: u16, body: &str) -> Self {
         let message = server_message(body);
-        let lowered = message.to_lowercase();
+        let lowered = message.to_ascii_lowercase();
         match status {
             401 | 403 => DraftError::Unauthorized { status, message },
             404 => DraftError::NotFound { message },

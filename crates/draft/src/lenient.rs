@@ -64,7 +64,7 @@ pub(crate) fn list<'v>(fields: &'v Map<String, Value>, keys: &[&str]) -> Vec<&'v
 fn normalise(name: &str) -> String {
     name.chars()
         .filter(|c| !matches!(c, '_' | '-' | ' '))
-        .flat_map(char::to_lowercase)
+        .map(|c| c.to_ascii_lowercase())
         .collect()
 }
 

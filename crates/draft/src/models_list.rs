@@ -67,5 +67,5 @@ fn is_embedding(entry: &Value) -> bool {
         .get("type")
         .and_then(Value::as_str)
         .is_some_and(|kind| kind.starts_with("embedding"));
-    typed || model_id(entry).is_some_and(|id| id.to_lowercase().contains("embed"))
+    typed || model_id(entry).is_some_and(|id| id.to_ascii_lowercase().contains("embed"))
 }

@@ -178,7 +178,7 @@ fn enhancers(shot: &Map<String, Value>) -> Enhancers {
         let value = nested
             .and_then(|nested| field_text(nested, keys))
             .or_else(|| field_text(shot, keys))
-            .filter(|value| !EMPTY_WORDS.contains(&value.to_lowercase().as_str()));
+            .filter(|value| !EMPTY_WORDS.contains(&value.to_ascii_lowercase().as_str()));
         enhancers.set(enhancer, value);
     }
     enhancers

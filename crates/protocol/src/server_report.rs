@@ -125,8 +125,17 @@ pub fn format_bytes(bytes: u64) -> String {
     units
         .iter()
         .find(|(size, _)| bytes >= *size)
-        .map(|(size, unit)| format!("{:.1} {unit}", bytes as f64 / *size as f64))
+        .map(|(size, unit)| format!("{} {unit}", one_decimal(bytes as f64 / *size as f64)))
         .unwrap_or_else(|| format!("{bytes} B"))
+}
+
+/// `value` with one decimal, as `{:.1}` prints it but for ties, which round away from
+/// zero. `{:.N}` links Rust's exact float printer (≈ 2 KB brotli in the bundle, issue 8);
+/// rounded tenths are an integer.
+pub fn one_decimal(value: f64) -> String {
+    let tenths = (value * 10.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    format!("{sign}{}.{}", (tenths / 10).abs(), (tenths % 10).abs())
 }
 
 /// The flags as a person reads them: the two Shotline uses first, then every other one

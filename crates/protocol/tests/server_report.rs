@@ -4,7 +4,8 @@ mod support;
 
 use serde_json::{Value, json};
 use shotline_protocol::server_report::{
-    Capability, LOW_VRAM_FREE_BYTES, ServerReport, capabilities, format_bytes, is_low_vram, vram_summary,
+    Capability, LOW_VRAM_FREE_BYTES, ServerReport, capabilities, format_bytes, is_low_vram, one_decimal,
+    vram_summary,
 };
 use shotline_protocol::ws::FeatureFlags;
 use shotline_protocol::{QueueSnapshot, SystemStats};
@@ -115,6 +116,17 @@ fn byte_counts_read_in_binary_units_with_one_decimal() {
     assert_eq!(format_bytes(104_857_600), "100.0 MiB");
     assert_eq!(format_bytes(25_276_502_016), "23.5 GiB");
     assert_eq!(format_bytes(3 * 1024 * GIB), "3.0 TiB");
+}
+
+#[test]
+fn one_decimal_rounds_to_the_nearest_tenth() {
+    assert_eq!(one_decimal(0.0), "0.0");
+    assert_eq!(one_decimal(2.34), "2.3");
+    assert_eq!(one_decimal(2.36), "2.4");
+    assert_eq!(one_decimal(9.96), "10.0");
+    assert_eq!(one_decimal(12345.04), "12345.0");
+    assert_eq!(one_decimal(-1.26), "-1.3");
+    assert_eq!(one_decimal(-0.26), "-0.3");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! How full the browser's storage is, and which projects fill it.
 
 use leptos::prelude::*;
+use shotline_protocol::server_report::one_decimal;
 use wasm_bindgen_futures::spawn_local;
 
 use crate::storage::{ProjectUsage, Storage, StorageEstimate};
@@ -28,15 +29,15 @@ pub fn StorageUsage() -> impl IntoView {
             <button type="button" class="quiet" on:click=measure>"Show storage use"</button>
             {move || estimate.get().map(|estimate| match estimate {
                 Ok(estimate) => format!(
-                    "Using {:.1} MB of {:.0} MB this browser allows.",
-                    estimate.usage_bytes / BYTES_PER_MB,
-                    estimate.quota_bytes / BYTES_PER_MB
+                    "Using {} MB of {} MB this browser allows.",
+                    one_decimal(estimate.usage_bytes / BYTES_PER_MB),
+                    (estimate.quota_bytes / BYTES_PER_MB).round()
                 ),
                 Err(problem) => format!("The browser did not say: {problem}"),
             })}
             <ul class="largest-projects">
                 {move || largest.get().into_iter().map(|usage| view! {
-                    <li>{format!("{}: {:.1} MB of media", usage.name, usage.media_bytes as f64 / BYTES_PER_MB)}</li>
+                    <li>{format!("{}: {} MB of media", usage.name, one_decimal(usage.media_bytes as f64 / BYTES_PER_MB))}</li>
                 }).collect_view()}
             </ul>
         </div>

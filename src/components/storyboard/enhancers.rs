@@ -31,7 +31,7 @@ pub fn EnhancerFields(shot_id: ShotId) -> impl IntoView {
     Enhancer::ALL
         .into_iter()
         .map(|enhancer| {
-            let list_id = format!("enhancer-{}-{}", enhancer.label().to_lowercase(), shot_id.as_str());
+            let list_id = format!("enhancer-{}-{}", enhancer.label().to_ascii_lowercase(), shot_id.as_str());
             let shot_id = shot_id.clone();
             let change = move |event| {
                 let value = event_target_value(&event);

@@ -5,6 +5,7 @@ use shotline_model::project::ShotId;
 use shotline_model::server_url::ServerUrl;
 use shotline_protocol::JobState;
 use shotline_protocol::job::{FailureKind, LostReason};
+use shotline_protocol::server_report::one_decimal;
 
 use super::generate::ShotGenerator;
 use super::manifest::ManifestToggle;
@@ -142,7 +143,7 @@ fn state_line(view: &JobView, now_ms: f64, unreachable_since: Option<f64>) -> St
         JobState::Done { .. } => {
             let took = view
                 .finished_ms
-                .map(|end| format!(" in {:.1} s", (end - view.created_ms) / 1000.0));
+                .map(|end| format!(" in {} s", one_decimal((end - view.created_ms) / 1000.0)));
             format!("Done{} on {host}", took.unwrap_or_default())
         }
         JobState::Failed {

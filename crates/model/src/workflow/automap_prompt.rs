@@ -84,7 +84,7 @@ fn map_by_title(workflow: &ApiWorkflow, mapping: &mut Mapping, assigned: &BTreeS
         if assigned.contains(id) || !node.class_type.contains("TextEncode") {
             continue;
         }
-        let says_negative = node.title().to_lowercase().contains("negative");
+        let says_negative = node.title().to_ascii_lowercase().contains("negative");
         let target = match (says_negative, prompt_found_by_links) {
             (true, _) => Target::Negative,
             (false, false) => Target::Prompt,
