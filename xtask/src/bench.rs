@@ -9,8 +9,8 @@ use std::process::{Command, ExitCode};
 use anyhow::{Result, bail};
 
 use crate::browser::{Browser, BrowserScratch, ensure_browser};
-use crate::step::{announce, describe, detail, output_of, run_command, run_reading_lines};
-use crate::test::{build_simulator, simulator_binary};
+use crate::step::{announce, describe, detail, output_of, printed_after, run_reading_lines};
+use crate::test::{build_for_e2e, e2e_command};
 use crate::tools::{Tools, ensure_app_tools};
 
 /// The suite stores 1 GB of media before it measures; the runner's default (20 s) is for
@@ -140,30 +140,16 @@ fn data_layer_lines(tools: &Tools, browser: &Browser) -> Result<Vec<(String, f64
 fn page_lines(tools: &Tools, browser: &Browser) -> Result<Vec<(String, f64, String)>> {
     announce("Benchmark P5, page reload: the release build in headless Chromium");
     let dist = tools.target_dir().join("bench/dist");
-    run_command(tools.trunk().args(["build", "--release", "--dist"]).arg(&dist))?;
-    // The same debug build of comfy-sim the end-to-end tier starts.
-    build_simulator(tools)?;
-    let screenshots = tools.target_dir().join("e2e-screenshots");
-    std::fs::create_dir_all(&screenshots)?;
-    let mut command = tools.cargo();
-    command
-        .args([
-            "test",
-            "--locked",
-            "--package",
-            "shotline-e2e",
-            "--test",
-            "bench_reload",
-            "--",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env("SHOTLINE_E2E_DIST", &dist)
-        .env("SHOTLINE_E2E_SCREENSHOTS", &screenshots)
-        .env("COMFY_SIM_BIN", simulator_binary(tools))
-        .env("CHROMEDRIVER", &browser.chromedriver)
-        .env("CHROMIUM", &browser.chromium);
+    build_for_e2e(tools, &dist)?;
+    let mut command = e2e_command(tools, browser, &dist)?;
+    command.args([
+        "--test",
+        "bench_reload",
+        "--",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ]);
     let scratch = BrowserScratch::new(&tools.target_dir(), "bench-page")?;
     scratch.apply(&mut command);
     bench_lines(command)
@@ -179,14 +165,9 @@ fn bench_lines(mut command: Command) -> Result<Vec<(String, f64, String)>> {
     Ok(lines)
 }
 
-/// Reads `BENCH p5_edit_ms 7.4 ms`; the wasm runner may indent console output, and a
-/// native test's first printed line follows libtest's `test name ... ` on the same line.
+/// Reads `BENCH p5_edit_ms 7.4 ms`.
 fn parse_bench_line(line: &str) -> Option<(String, f64, String)> {
-    let line = line.trim();
-    let rest = line.strip_prefix(BENCH_PREFIX).or_else(|| {
-        let (_, printed) = line.strip_prefix("test ")?.split_once(" ... ")?;
-        printed.strip_prefix(BENCH_PREFIX)
-    })?;
+    let rest = printed_after(line, BENCH_PREFIX)?;
     let mut words = rest.split_whitespace();
     let name = words.next()?.to_owned();
     let value = words.next()?.parse().ok()?;

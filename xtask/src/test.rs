@@ -156,31 +156,41 @@ fn wasm_tier(tools: &Tools, browser: &Browser) -> Result<Counts> {
 fn e2e_tier(tools: &Tools, browser: &Browser) -> Result<Counts> {
     announce("Tier 3: end to end — the release build in headless Chromium, against comfy-sim");
     let dist = tools.target_dir().join("e2e/dist");
-    run_command(tools.trunk().args(["build", "--release", "--dist"]).arg(&dist))?;
-    build_simulator(tools)?;
-    let screenshots = tools.target_dir().join("e2e-screenshots");
+    build_for_e2e(tools, &dist)?;
+    let mut command = e2e_command(tools, browser, &dist)?;
+    command.args(["--no-fail-fast", "--", "--test-threads=1"]);
+    let scratch = BrowserScratch::new(&tools.target_dir(), "e2e-tier")?;
+    scratch.apply(&mut command);
+    let counts = run_counting(command)?;
+    detail(&format!("screenshots in {}", screenshots_dir(tools).display()));
+    Ok(counts)
+}
+
+/// What crates/e2e runs against: the release build served from `dist`, and comfy-sim.
+pub(crate) fn build_for_e2e(tools: &Tools, dist: &Path) -> Result<()> {
+    run_command(tools.trunk().args(["build", "--release", "--dist"]).arg(dist))?;
+    // The debug build of comfy-sim: the harness starts it per test.
+    build_simulator(tools)
+}
+
+/// `cargo test --locked --package shotline-e2e` with the paths the harness reads from
+/// its environment; the caller adds which tests and how.
+pub(crate) fn e2e_command(tools: &Tools, browser: &Browser, dist: &Path) -> Result<Command> {
+    let screenshots = screenshots_dir(tools);
     std::fs::create_dir_all(&screenshots)?;
     let mut command = tools.cargo();
     command
-        .args([
-            "test",
-            "--locked",
-            "--no-fail-fast",
-            "--package",
-            "shotline-e2e",
-            "--",
-            "--test-threads=1",
-        ])
-        .env("SHOTLINE_E2E_DIST", &dist)
+        .args(["test", "--locked", "--package", "shotline-e2e"])
+        .env("SHOTLINE_E2E_DIST", dist)
         .env("SHOTLINE_E2E_SCREENSHOTS", &screenshots)
         .env("COMFY_SIM_BIN", simulator_binary(tools))
         .env("CHROMEDRIVER", &browser.chromedriver)
         .env("CHROMIUM", &browser.chromium);
-    let scratch = BrowserScratch::new(&tools.target_dir(), "e2e-tier")?;
-    scratch.apply(&mut command);
-    let counts = run_counting(command)?;
-    detail(&format!("screenshots in {}", screenshots.display()));
-    Ok(counts)
+    Ok(command)
+}
+
+fn screenshots_dir(tools: &Tools) -> std::path::PathBuf {
+    tools.target_dir().join("e2e-screenshots")
 }
 
 /// Runs a test command, echoing its output and adding up its `test result:` lines.
