@@ -256,6 +256,7 @@ async fn watch_until_settled(
 ) -> Result<Outcome> {
     let started = Instant::now();
     let mut last_print = Instant::now();
+    let mut busy_before_ms = 0;
     let mut seen_running = false;
     loop {
         let summary = browser
@@ -269,15 +270,21 @@ async fn watch_until_settled(
         progress.finished.store(finished, Ordering::Relaxed);
         let tally = summary["tally"].as_str().unwrap_or_default().to_owned();
         if last_print.elapsed() >= Duration::from_secs(PROGRESS_EVERY_S) {
+            // The share of the interval the page's main thread spent in tasks of ≥ 50 ms.
+            let busy_ms = summary["long_tasks"]["total_ms"].as_u64().unwrap_or_default();
+            let busy = (busy_ms - busy_before_ms) as f64 / last_print.elapsed().as_millis() as f64;
             println!(
-                "SOAK progress {:>4.0} s: {finished}/{prompts} final, {with_job} started, states {} — {tally}",
+                "SOAK progress {:>4.0} s: {finished}/{prompts} final, {with_job} started, states {} — {tally} — \
+                 page busy in long tasks {:.0}%",
                 started.elapsed().as_secs_f64(),
-                summary["states"]
+                summary["states"],
+                busy * 100.0
             );
-            last_print = Instant::now();
+            (busy_before_ms, last_print) = (busy_ms, Instant::now());
         }
         let settled = finished == with_job && (finished == prompts || (seen_running && !running));
         if settled || Instant::now() >= until {
+            println!("SOAK page_long_tasks {}", summary["long_tasks"]);
             return Ok(Outcome {
                 generate_all_running: running,
                 time_bound_hit: !settled,

@@ -70,6 +70,19 @@
   });
   observer.observe(document, { childList: true, subtree: true, characterData: true });
 
+  // Main-thread tasks of 50 ms or more (the Long Tasks API reports no shorter ones): how
+  // busy the page is as the project fills with takes.
+  const tasks = { count: 0, total_ms: 0, longest_ms: 0 };
+  if (PerformanceObserver.supportedEntryTypes.includes("longtask")) {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        tasks.count += 1;
+        tasks.total_ms += entry.duration;
+        tasks.longest_ms = Math.max(tasks.longest_ms, entry.duration);
+      }
+    }).observe({ type: "longtask" });
+  }
+
   const generateAllRunning = () =>
     [...document.querySelectorAll(".generate-all button")].some((b) => b.textContent.trim() === "Stop");
 
@@ -90,6 +103,7 @@
         states,
         generate_all_running: generateAllRunning(),
         tally: document.querySelector(".generate-all .run-tally span")?.textContent ?? "",
+        long_tasks: { ...tasks, total_ms: Math.round(tasks.total_ms), longest_ms: Math.round(tasks.longest_ms) },
       };
     },
     // Everything, for the report at the end.

@@ -112,22 +112,22 @@ pub fn print(cards: &[Card], prompts: usize, injected: &Injected, generate_all_r
         };
         println!("SOAK state {state} {count} ({kind})");
     }
-    println!(
-        "SOAK state no-job {never_started} (shots that never showed a job{})",
-        if generate_all_running && never_started > 0 {
-            "; Generate all was still running"
-        } else {
-            ""
-        }
-    );
+    // Shots without a job are not hung jobs: Generate all skipped them (it could not build
+    // their request) or had not reached them when the time bound stopped the run.
+    let why = if generate_all_running {
+        "not reached: Generate all was still running"
+    } else {
+        "Generate all finished without a job for them"
+    };
+    println!("SOAK state no-job {never_started} ({why})");
     let unfinished: Vec<&Card> = cards.iter().filter(|card| !card.is_final()).collect();
-    // Shots Generate all never reached count as hung only while it still claims to run.
-    let hung = unfinished.len() + if generate_all_running { never_started } else { 0 };
+    let hung = unfinished.len();
     for card in unfinished.iter().take(TOP_REASONS) {
         println!(
-            "SOAK hung_card {}: {:?} (states {})",
+            "SOAK hung_card {}: {:?} unchanged for {:.1} s (states {})",
             card.label,
             card.text,
+            card.now_ms.saturating_sub(card.last_ms) as f64 / 1000.0,
             card.words.join(" → ")
         );
     }
