@@ -86,6 +86,20 @@ impl Browser {
         })
     }
 
+    /// Raises WebDriver's limits for one script and one page load, for pages with far
+    /// more data than a person's (benchmarks, soaks).
+    pub async fn allow_slow_pages(&self, script_s: u64, page_load_s: u64) -> Result<()> {
+        let seconds = |s| Some(Duration::from_secs(s));
+        self.client
+            .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+                seconds(script_s),
+                seconds(page_load_s),
+                Some(Duration::ZERO),
+            ))
+            .await?;
+        Ok(())
+    }
+
     /// Waits until the element matching `css` has text satisfying `check`; returns it.
     pub async fn wait_for_text(&self, css: &str, check: impl Fn(&str) -> bool) -> Result<String> {
         let deadline = Instant::now() + Duration::from_secs(UI_TIMEOUT_S);

@@ -10,11 +10,10 @@
 //! reported, never asserted; what is asserted is that the page measured is the one meant
 //! (every shot card, the stored keyframes, the prompts, a field that takes text).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail, ensure};
 use fantoccini::Locator;
-use fantoccini::wd::TimeoutConfiguration;
 use serde_json::{Value, json};
 use shotline_e2e::{Browser, Sim, StaticSite};
 
@@ -49,20 +48,6 @@ struct PageLoad {
 /// The prompt bench_reload/seed.js gives shot `n`.
 fn shot_prompt(n: usize) -> String {
     format!("{PROMPT} (shot {n})")
-}
-
-/// WebDriver's limits, raised for seeding calls and a page that reads 1 GB as it loads.
-async fn allow_slow_pages(browser: &Browser) -> Result<()> {
-    let seconds = |s| Some(Duration::from_secs(s));
-    browser
-        .client
-        .update_timeouts(TimeoutConfiguration::new(
-            seconds(SCRIPT_TIMEOUT_S),
-            seconds(PAGE_LOAD_TIMEOUT_S),
-            Some(Duration::ZERO),
-        ))
-        .await?;
-    Ok(())
 }
 
 /// Makes every page this tab loads from now on measure itself: until `shots` shot cards
@@ -161,7 +146,9 @@ async fn p5_cold_reload_of_200_shots_with_200_stored_videos() -> Result<()> {
     let sim = Sim::start(&["--enable-cors-header"]).await?;
     let site = StaticSite::start().await?;
     let browser = Browser::desktop().await?;
-    allow_slow_pages(&browser).await?;
+    browser
+        .allow_slow_pages(SCRIPT_TIMEOUT_S, PAGE_LOAD_TIMEOUT_S)
+        .await?;
     browser.client.goto(&site.url()).await?;
     // Connected to a ComfyUI as on any working day, so each reload reconnects too.
     browser.fill_and_submit("server-url", &sim.url()).await?;
@@ -227,7 +214,9 @@ async fn p5_first_load_of_an_empty_profile() -> Result<()> {
     for _ in 0..FIRST_LOADS {
         // A new browser each time: empty HTTP cache, no database, nothing compiled.
         let browser = Browser::desktop().await?;
-        allow_slow_pages(&browser).await?;
+        browser
+            .allow_slow_pages(SCRIPT_TIMEOUT_S, PAGE_LOAD_TIMEOUT_S)
+            .await?;
         measure_every_page(&browser, 1, false).await?;
         browser.client.goto(&site.url()).await?;
         let load = settled_page(&browser, 1, false).await?;

@@ -20,7 +20,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use fantoccini::Locator;
-use fantoccini::wd::TimeoutConfiguration;
 use serde_json::{Value, json};
 use shotline_e2e::{Browser, Sim, StaticSite};
 
@@ -86,7 +85,9 @@ async fn prompts_under_random_faults_all_end_in_a_visible_final_state() -> Resul
     }
     let site = StaticSite::start().await?;
     let browser = Browser::desktop().await?;
-    allow_slow_scripts(&browser).await?;
+    browser
+        .allow_slow_pages(SCRIPT_TIMEOUT_S, PAGE_LOAD_TIMEOUT_S)
+        .await?;
     browser.run_at_every_document_start(OBSERVE_JS).await?;
     let setup = Instant::now();
     browser.client.goto(&site.url()).await?;
@@ -155,20 +156,6 @@ async fn prompts_under_random_faults_all_end_in_a_visible_final_state() -> Resul
         "{} jobs ended Lost on a server that did not restart",
         verdict.lost_without_restart
     );
-    Ok(())
-}
-
-/// WebDriver's limits, raised for a page with a thousand cards.
-async fn allow_slow_scripts(browser: &Browser) -> Result<()> {
-    let seconds = |s| Some(Duration::from_secs(s));
-    browser
-        .client
-        .update_timeouts(TimeoutConfiguration::new(
-            seconds(SCRIPT_TIMEOUT_S),
-            seconds(PAGE_LOAD_TIMEOUT_S),
-            Some(Duration::ZERO),
-        ))
-        .await?;
     Ok(())
 }
 
