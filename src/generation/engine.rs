@@ -111,12 +111,24 @@ impl Engine {
             || !self.unfinished_on(server_key).is_empty()
     }
 
-    pub fn unfinished_on(&self, server_key: &str) -> Vec<String> {
-        self.jobs
-            .values()
-            .filter(|job| job.server_key() == server_key && !job.record.job.is_terminal())
+    /// Unfinished jobs on `server_key` whose submission the server has answered.
+    pub fn accepted_on(&self, server_key: &str) -> Vec<String> {
+        self.unfinished_jobs(server_key)
+            .filter(|job| *job.record.job.state() != JobState::Submitting)
             .map(|job| job.record.prompt_id.clone())
             .collect()
+    }
+
+    pub fn unfinished_on(&self, server_key: &str) -> Vec<String> {
+        self.unfinished_jobs(server_key)
+            .map(|job| job.record.prompt_id.clone())
+            .collect()
+    }
+
+    fn unfinished_jobs<'a>(&'a self, server_key: &'a str) -> impl Iterator<Item = &'a TrackedJob> {
+        self.jobs
+            .values()
+            .filter(move |job| job.server_key() == server_key && !job.record.job.is_terminal())
     }
 }
 

@@ -93,11 +93,14 @@ async fn reconcile_server(engine: &EngineRef, server_key: &str) {
         return;
     };
     let restarted = suspicion != checked;
+    // Only jobs the server had accepted before the queue is asked for can be judged by
+    // its snapshot: one accepted after it is in neither list without having left the
+    // server (the soak found those ending Lost after socket drops).
+    let ids = engine.borrow().accepted_on(server_key);
     // Queue first, then history: a prompt moving between them is found in one (the
     // server moves it to history before announcing the end).
     let Ok(queue) = client.queue().await else { return };
     note_contact(engine, server_key);
-    let ids = engine.borrow().unfinished_on(server_key);
     let mut all_answered = true;
     for prompt_id in ids {
         let history = if queue_position(&queue, &prompt_id) == QueueLookup::Absent {

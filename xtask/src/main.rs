@@ -1,4 +1,4 @@
-//! `cargo xtask serve | test | dist | bench`: everything a fresh machine needs to run, test and
+//! `cargo xtask serve | test | dist | bench | soak`: everything a fresh machine needs to run, test and
 //! ship Shotline, installed idempotently with pinned versions.
 
 mod bench;
@@ -7,6 +7,7 @@ mod comfy_probe;
 mod dist;
 mod ports;
 mod serve;
+mod soak;
 mod step;
 mod test;
 mod tools;
@@ -41,6 +42,10 @@ enum Command {
     /// into IndexedDB, completion latency, event load, shot edit and reload with 200 stored
     /// videos, a 1,000-shot storyboard, 30 shots on 1 vs 3 servers) into bench/results.md.
     Bench(bench::BenchArgs),
+    /// Soak the engine: many prompts through Generate all against comfy-sim servers with
+    /// random faults and one restart; fails on a job that never ends or a Lost without a
+    /// restart.
+    Soak(soak::SoakArgs),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +57,7 @@ fn main() -> ExitCode {
         Command::Test(args) => test::run(&root, args),
         Command::Dist(args) => dist::run(&root, args),
         Command::Bench(args) => bench::run(&root, args),
+        Command::Soak(args) => soak::run(&root, args),
     };
     match result {
         Ok(code) => code,

@@ -2,7 +2,12 @@
 
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitStatus, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
@@ -70,4 +75,61 @@ pub fn run_reading_lines(command: &mut Command, mut on_line: impl FnMut(&str)) -
         }
     }
     Ok(child.wait()?)
+}
+
+/// [`run_reading_lines`] with a time bound: the command runs in a process group of its
+/// own, and when `limit` passes (or on Ctrl-C) the whole group is killed, whatever it
+/// started included (browsers, servers). Returns `None` when it was killed.
+pub fn run_reading_lines_within(
+    command: &mut Command,
+    limit: Duration,
+    mut on_line: impl FnMut(&str),
+) -> Result<Option<ExitStatus>> {
+    detail(&format!("$ {}", describe(command)));
+    let mut child = command
+        .process_group(0)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("could not start `{}`", describe(command)))?;
+    let group = child.id();
+    let killed = Arc::new(AtomicBool::new(false));
+    let kill_group = {
+        let killed = Arc::clone(&killed);
+        move || {
+            killed.store(true, Ordering::SeqCst);
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{group}")])
+                .status();
+        }
+    };
+    ctrlc::set_handler(kill_group.clone()).context("installing the Ctrl-C handler")?;
+    let (finished, until_finished) = mpsc::channel::<()>();
+    let watchdog = std::thread::spawn(move || {
+        if until_finished.recv_timeout(limit) == Err(RecvTimeoutError::Timeout) {
+            kill_group();
+        }
+    });
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            let line = line?;
+            println!("{line}");
+            on_line(&line);
+        }
+    }
+    let status = child.wait()?;
+    drop(finished);
+    let _ = watchdog.join();
+    Ok((!killed.load(Ordering::SeqCst)).then_some(status))
+}
+
+/// The rest of a line a test printed after `prefix` (`BENCH `, `SOAK `): runners may
+/// indent console output, and a native test's first printed line follows libtest's
+/// `test name ... ` on the same line.
+pub fn printed_after<'a>(line: &'a str, prefix: &str) -> Option<&'a str> {
+    let line = line.trim();
+    line.strip_prefix(prefix).or_else(|| {
+        let (_, printed) = line.strip_prefix("test ")?.split_once(" ... ")?;
+        printed.strip_prefix(prefix)
+    })
 }

@@ -28,7 +28,8 @@ pub struct FaultRequest {
     pub interrupt_after_ms: Option<u64>,
 }
 
-/// Answer the next `times` requests to `path` (with or without `/api`) with `status`.
+/// Answer the next `times` requests to `path` (with or without `/api`), or to a path
+/// under it (`/history` covers `/history/{prompt_id}`), with `status`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HttpFault {
@@ -93,7 +94,12 @@ impl ActiveFaults {
             .strip_prefix("/api")
             .filter(|rest| rest.starts_with('/'))
             .unwrap_or(path);
-        if fault.path != bare && fault.path != path {
+        let under = |requested: &str| {
+            requested
+                .strip_prefix(fault.path.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        };
+        if !under(bare) && !under(path) {
             return None;
         }
         let status = fault.status;
@@ -137,6 +143,17 @@ mod tests {
         assert_eq!(faults.take_http_status("/api/prompt"), Some(500));
         assert_eq!(faults.take_http_status("/prompt"), Some(500));
         assert_eq!(faults.take_http_status("/prompt"), None);
+    }
+
+    #[test]
+    fn http_fault_covers_the_paths_under_its_own() {
+        let mut faults = ActiveFaults::default();
+        let request: FaultRequest =
+            serde_json::from_value(json!({"http": {"path": "/history", "status": 500, "times": 3}})).unwrap();
+        faults.apply(&request, Instant::now());
+        assert_eq!(faults.take_http_status("/history_extra"), None);
+        assert_eq!(faults.take_http_status("/api/history/abc"), Some(500));
+        assert_eq!(faults.take_http_status("/history"), Some(500));
     }
 
     #[test]

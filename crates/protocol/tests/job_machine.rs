@@ -39,6 +39,23 @@ fn late_and_duplicate_events_for_a_done_job_change_nothing() {
 }
 
 #[test]
+fn a_prompt_still_being_submitted_is_not_lost_to_a_restart_seen_before_it_arrived() {
+    // The socket reopened (a restart is suspected) while the POST was on its way: the
+    // snapshot was taken before the server had the prompt, so it is in neither list.
+    let mut submitting = job();
+    assert_eq!(
+        reconcile_job(&mut submitting, &queue(&[], &[]), None, true),
+        Effect::None
+    );
+    assert_eq!(submitting.state(), &JobState::Submitting);
+    // Once the server accepted it, a restart that forgot it is what happened.
+    let mut queued = job();
+    apply(&mut queued, JobEvent::SubmitAccepted, 0);
+    reconcile_job(&mut queued, &queue(&[], &[]), None, true);
+    assert!(matches!(queued.state(), JobState::Lost { .. }));
+}
+
+#[test]
 fn events_naming_another_prompt_are_ignored() {
     let mut job = running_job();
     let before = job.clone();

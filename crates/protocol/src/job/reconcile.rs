@@ -56,14 +56,15 @@ pub fn reconcile_job(
         job.state = JobState::Cancelled;
         return Effect::None;
     }
+    if job.state == JobState::Submitting {
+        // The POST may still be on its way: the snapshot can predate its arrival, even
+        // at a server that restarted (it reaches the new instance, or fails itself).
+        return Effect::None;
+    }
     if server_restarted {
         job.state = JobState::Lost {
             reason: LostReason::ServerRestarted,
         };
-        return Effect::None;
-    }
-    if job.state == JobState::Submitting {
-        // The POST may still be on its way.
         return Effect::None;
     }
     if job.run_ended {
