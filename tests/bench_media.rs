@@ -1,5 +1,5 @@
 //! Benchmark P2 (issue 11): a 20 MB video from comfy-sim's `/view` into IndexedDB, through
-//! the app's own code path (`fetch_as_data_url`, then `Storage::put_media`, as the engine
+//! the app's own code path (`fetch_as_data_url`, then `Storage::put_browser_media`, as the engine
 //! does with every finished output) and through a plain-JS baseline in the same page
 //! (tests/bench_media.js). Ignored by the test tier: `cargo xtask bench` runs it with
 //! `--include-ignored` against a simulator and reads the `BENCH` lines it logs.
@@ -71,16 +71,18 @@ async fn shotline_run(client: &ComfyClient, storage: &Storage, run: usize) {
     let mime = file.mime().expect("an .mp4 has a MIME type");
     let watch = watch_long_tasks();
     let started = now_ms();
-    let (data_url, byte_len) = fetch_as_data_url(client, &file, mime)
+    let fetched = fetch_as_data_url(client, &file, mime)
         .await
         .unwrap_or_else(|error| panic!("fetching {}: {error}", file.filename));
+    // The engine keeps this copy for the views (`OutputMedia::data_url`).
+    let shown = fetched.data_url();
     let id = storage
-        .put_media(PROJECT, mime, &data_url, byte_len as u64)
+        .put_browser_media(PROJECT, &fetched)
         .await
         .unwrap_or_else(|error| panic!("storing {}: {error}", file.filename));
     let elapsed = now_ms() - started;
     let longest = longest_task(&watch).await;
-    drop(data_url);
+    drop((fetched, shown));
     let stored = storage.get_media(&id).await.expect("reads").expect("stored");
     assert_eq!(stored.bytes, u64::from(VIDEO_BYTES), "the whole video is stored");
     console_log!("BENCH p2_shotline_media_ms {elapsed:.1} ms");

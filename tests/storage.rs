@@ -2,7 +2,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use rexie::{Index, ObjectStore, Rexie, TransactionMode};
-use shotline::storage::{DB_VERSION, JobRecord, JobStatus, Storage, StorageError};
+use shotline::storage::{BrowserMedia, DB_VERSION, JobRecord, JobStatus, Storage, StorageError};
 use shotline_model::project::{Action, Change, History, Project, ShotId};
 use shotline_protocol::Job;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -192,6 +192,39 @@ async fn another_tab_upgrading_closes_this_connection_and_later_calls_say_so() {
     let newer = Rexie::builder(&name).version(DB_VERSION + 1).build().await;
     assert!(newer.is_ok(), "the upgrade was not blocked by the old connection");
     assert_eq!(storage.get_job("p").await, Err(StorageError::VersionChange));
+}
+
+/// A `/view` download goes through `BrowserMedia` (browser-made data URL and hash): it
+/// must find what `put_media` stored for the same bytes, and store the same record.
+#[wasm_bindgen_test]
+async fn media_read_by_the_browser_gets_the_same_id_and_record_as_put_media() {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(PNG_BASE64)
+        .expect("valid base64");
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    // The server's Content-Type is not trusted: the type comes from the file name.
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/plain");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).expect("a blob");
+    let media = BrowserMedia::read(&blob, "image/png").await.expect("read");
+    assert_eq!(media.data_url(), png_data_url());
+
+    let storage = open(&fresh_name()).await;
+    let from_browser = storage.put_browser_media("p1", &media).await.expect("saved");
+    let record = storage
+        .get_media(&from_browser)
+        .await
+        .expect("read")
+        .expect("stored");
+    assert_eq!(record.data_url, png_data_url());
+    assert_eq!((record.mime.as_str(), record.bytes), ("image/png", PNG_BYTES));
+    let from_data_url = storage
+        .put_media("p2", "image/png", &png_data_url(), PNG_BYTES)
+        .await
+        .expect("linked");
+    assert_eq!(from_browser, from_data_url, "the same bytes get the same id");
+    assert_eq!(storage.media_ids().await, Ok(vec![from_browser]));
 }
 
 #[wasm_bindgen_test]

@@ -15,7 +15,9 @@ use shotline_protocol::http::{
 };
 use shotline_protocol::ws::FeatureFlags;
 use shotline_protocol::{OutputFile, SystemStats};
-use web_sys::{AbortSignal, RequestCredentials, RequestMode};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Blob, RequestCredentials, RequestMode};
 
 use super::error::ComfyError;
 
@@ -121,13 +123,19 @@ impl ComfyClient {
     }
 
     /// `GET /api/view` of one output file: its bytes.
-    pub async fn view(&self, file: &OutputFile) -> Result<Vec<u8>, ComfyError> {
+    /// The file as a browser `Blob`: its bytes stay out of wasm memory, for the browser
+    /// to hash and encode off the main thread (`BrowserMedia`).
+    pub async fn view(&self, file: &OutputFile) -> Result<Blob, ComfyError> {
         let url = self.view_url(file);
-        let response = self.send(&url, self.get_request(&url)?).await?;
-        response.binary().await.map_err(|error| ComfyError::Decode {
-            url,
-            reason: error.to_string(),
-        })
+        let response: web_sys::Response = self.send(&url, self.get_request(&url)?).await?.into();
+        let unreadable = |error: JsValue| ComfyError::Decode {
+            url: url.clone(),
+            reason: format!("{error:?}"),
+        };
+        let blob = JsFuture::from(response.blob().map_err(unreadable)?)
+            .await
+            .map_err(unreadable)?;
+        Ok(blob.unchecked_into())
     }
 
     pub fn view_url(&self, file: &OutputFile) -> String {

@@ -3,14 +3,15 @@
 
 use std::sync::Arc;
 
-use base64::Engine as _;
 use gloo_timers::future::TimeoutFuture;
 use shotline_protocol::{JobEvent, OutputFile};
+use web_sys::Blob;
 
 use super::engine::{EngineRef, apply_event, client_for};
 use super::job_view::OutputMedia;
 use super::persist;
 use crate::comfy::{ComfyClient, ComfyError};
+use crate::storage::BrowserMedia;
 
 /// A failing `/view` is retried this many times (with growing pauses) before giving up.
 const VIEW_RETRIES: u32 = 3;
@@ -33,9 +34,8 @@ pub(super) async fn fetch(engine: &EngineRef, prompt_id: &str, files: Vec<Output
     for file in files_worth_showing(files) {
         let Some(mime) = file.mime() else { continue };
         match fetch_as_data_url(&client, &file, mime).await {
-            Ok((data_url, byte_len)) => {
-                let media_id = match persist::save_media(engine, &project_id, mime, &data_url, byte_len).await
-                {
+            Ok(fetched) => {
+                let media_id = match persist::save_media(engine, &project_id, &fetched).await {
                     Ok(id) => id,
                     Err(notice) => {
                         notices.push(format!("{}: {notice}", file.filename));
@@ -46,7 +46,7 @@ pub(super) async fn fetch(engine: &EngineRef, prompt_id: &str, files: Vec<Output
                     file_name: file.filename.clone(),
                     kind: file.kind().unwrap_or(shotline_protocol::MediaKind::Image),
                     mime,
-                    data_url: Arc::from(data_url),
+                    data_url: Arc::from(fetched.data_url()),
                     media_id,
                 });
             }
@@ -94,27 +94,28 @@ fn files_worth_showing(files: Vec<OutputFile>) -> Vec<OutputFile> {
     if saved.is_empty() { media } else { saved }
 }
 
-/// One output file as the engine keeps it: its bytes from `/view` (transient failures
-/// retried) as a `data:` URL, with the decoded size the media store checks it against.
+/// One output file as the engine keeps it: fetched from `/view` (transient failures
+/// retried), encoded as a `data:` URL and hashed by the browser, ready for the media store.
 /// Public for the media benchmark (tests/bench_media.rs), which times this very path.
 pub async fn fetch_as_data_url(
     client: &ComfyClient,
     file: &OutputFile,
     mime: &str,
-) -> Result<(String, usize), ComfyError> {
-    let bytes = fetch_with_retries(client, file).await?;
-    let data_url = format!(
-        "data:{mime};base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(&bytes)
-    );
-    Ok((data_url, bytes.len()))
+) -> Result<BrowserMedia, ComfyError> {
+    let blob = fetch_with_retries(client, file).await?;
+    BrowserMedia::read(&blob, mime)
+        .await
+        .map_err(|error| ComfyError::Decode {
+            url: client.view_url(file),
+            reason: format!("{error:?}"),
+        })
 }
 
-async fn fetch_with_retries(client: &ComfyClient, file: &OutputFile) -> Result<Vec<u8>, ComfyError> {
+async fn fetch_with_retries(client: &ComfyClient, file: &OutputFile) -> Result<Blob, ComfyError> {
     let mut attempt = 0;
     loop {
         match client.view(file).await {
-            Ok(bytes) => return Ok(bytes),
+            Ok(blob) => return Ok(blob),
             Err(error) if attempt < VIEW_RETRIES && error.is_transient() => {
                 TimeoutFuture::new(VIEW_RETRY_FIRST_DELAY_MS << attempt).await;
                 attempt += 1;

@@ -2,7 +2,7 @@
 //! survived: a job keeps running in memory when IndexedDB refuses a write.
 
 use super::engine::EngineRef;
-use crate::storage::{JobRecord, JobStatus};
+use crate::storage::{BrowserMedia, JobRecord, JobStatus};
 
 /// The status stored for the jobs index.
 pub(super) fn status_of(record: &JobRecord) -> JobStatus {
@@ -67,16 +67,11 @@ pub(super) async fn save_job_now(engine: &EngineRef, prompt_id: &str) {
 pub(super) async fn save_media(
     engine: &EngineRef,
     project_id: &str,
-    mime: &str,
-    data_url: &str,
-    byte_len: usize,
+    media: &BrowserMedia,
 ) -> Result<Option<String>, String> {
     let storage = engine.borrow().storage;
     let Some(storage) = storage else { return Ok(None) };
-    match storage
-        .put_media(project_id, mime, data_url, byte_len as u64)
-        .await
-    {
+    match storage.put_browser_media(project_id, media).await {
         Ok(media) => Ok(Some(media.as_str().to_owned())),
         Err(error) if error.is_out_of_space() => {
             Err("not saved: the browser's storage is full. Free space or export the project.".to_owned())

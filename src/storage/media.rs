@@ -11,6 +11,7 @@ use shotline_model::project::MediaId;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::Storage;
+use super::browser_media::BrowserMedia;
 use super::error::StorageError;
 use super::records::{During, commit, from_js, store, text_field, to_js, transaction};
 use super::schema::{MEDIA, MEDIA_BY_PROJECT};
@@ -42,11 +43,44 @@ impl Storage {
         data_url: &str,
         bytes_len: u64,
     ) -> Result<MediaId, StorageError> {
+        let sha256 = content_hash(mime, data_url, bytes_len)?;
+        let data_url = JsValue::from_str(data_url);
+        self.store_media(project_id, mime, &data_url, bytes_len, sha256)
+            .await
+    }
+
+    /// `put_media` for media the browser already holds (a `/view` download): the same
+    /// record under the same id, with the data URL put as the JS string the browser made.
+    pub async fn put_browser_media(
+        &self,
+        project_id: &str,
+        media: &BrowserMedia,
+    ) -> Result<MediaId, StorageError> {
+        let BrowserMedia {
+            mime,
+            data_url,
+            bytes,
+            sha256,
+        } = media;
+        self.store_media(project_id, mime, data_url, *bytes, sha256.clone())
+            .await
+    }
+
+    /// Writes the record unless the content is stored already, then links the project.
+    /// The data URL (megabytes) is set on the record as a JS value: serialising it with
+    /// the small fields would copy it through JSON twice on the main thread.
+    async fn store_media(
+        &self,
+        project_id: &str,
+        mime: &str,
+        data_url: &JsValue,
+        bytes_len: u64,
+        sha256: String,
+    ) -> Result<MediaId, StorageError> {
         const OPERATION: &str = "save media";
         if let Some(injected) = self.injected_media_write_failure() {
             return Err(injected);
         }
-        let sha256 = content_hash(mime, data_url, bytes_len)?;
         let id = MediaId::new(sha256.clone());
         let tx = transaction(self.db()?, &[MEDIA], TransactionMode::ReadWrite, OPERATION)?;
         let media = store(&tx, MEDIA, OPERATION)?;
@@ -62,13 +96,16 @@ impl Storage {
                 let record = MediaRecord {
                     id: id.clone(),
                     mime: mime.to_owned(),
-                    data_url: data_url.to_owned(),
+                    data_url: String::new(),
                     bytes: bytes_len,
                     sha256,
                     created_ms: js_sys::Date::now(),
                     project_ids: vec![project_id.to_owned()],
                 };
-                media.put(&to_js(&record)?.value, None).await.during(OPERATION)?;
+                let value = to_js(&record)?.value;
+                js_sys::Reflect::set(&value, &"data_url".into(), data_url)
+                    .map_err(|_| StorageError::failed(OPERATION, "could not set the data URL"))?;
+                media.put(&value, None).await.during(OPERATION)?;
             }
         }
         commit(tx, OPERATION).await?;
@@ -136,10 +173,12 @@ fn content_hash(mime: &str, data_url: &str, bytes_len: u64) -> Result<String, St
     if bytes.len() as u64 != bytes_len {
         return Err(mismatch);
     }
-    Ok(Sha256::digest(&bytes)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect())
+    Ok(lowercase_hex(&Sha256::digest(&bytes)))
+}
+
+/// How a media id spells its sha-256.
+pub(super) fn lowercase_hex(digest: &[u8]) -> String {
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// The stored value with `project_id` added to its `project_ids`; `None` if already there.

@@ -1,6 +1,7 @@
 //! Everything the app remembers in the browser. This module is the only IndexedDB
 //! (rexie) user; `schema` documents the layout and how versions upgrade.
 
+mod browser_media;
 mod database;
 mod error;
 mod jobs;
@@ -13,6 +14,7 @@ pub mod settings;
 mod settings_store;
 mod usage;
 
+pub use browser_media::BrowserMedia;
 pub use database::{DB_NAME, Storage};
 pub use error::StorageError;
 pub use jobs::{JobRecord, JobStatus};

@@ -37,9 +37,10 @@ pub(super) const DESCRIPTIONS: [(&str, &str); 11] = [
     (
         "p2_shotline_media_ms",
         "a 20 MB video (noise named .mp4, uploaded to comfy-sim's input/) through the app's own code path: \
-         /view fetched as bytes, made a base64 data URL, stored by Storage::put_media (which decodes it again \
-         for the sha-256 and stores the data-URL string in IndexedDB) until the transaction committed; \
-         baseline: p2_js_media_ms, ratio = baseline / Shotline",
+         /view fetched as a Blob, its data URL made by FileReader and its sha-256 by SubtleCrypto (both in the \
+         browser, at once), the data URL copied into a Rust String for the views, the JS string stored by \
+         Storage::put_browser_media until the transaction committed; baseline: p2_js_media_ms, \
+         ratio = baseline / Shotline",
     ),
     (
         "p2_shotline_media_longest_task_ms",
