@@ -76,6 +76,13 @@ impl ProjectData {
             .with(|history| history.as_ref().map(|history| read(history.project())))
     }
 
+    /// Reads the open project untracked, without copying it: for event handlers and
+    /// async work that need a part of it now (a copy of a 1,000-shot project is not free).
+    pub fn read_untracked<R>(&self, read: impl FnOnce(&Project) -> R) -> Option<R> {
+        self.history
+            .with_untracked(|history| history.as_ref().map(|history| read(history.project())))
+    }
+
     /// A copy of the open project, untracked: for work that must outlive a borrow.
     pub fn with_project_untracked(&self) -> Option<Project> {
         self.history

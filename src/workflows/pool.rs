@@ -69,8 +69,8 @@ impl Workflows {
     pub fn pool(&self, active: &ServerUrl) -> Option<Vec<ServerUrl>> {
         let mut members = self
             .data
-            .with_project_untracked()
-            .and_then(|project| pool_members(&project.servers))?;
+            .read_untracked(|project| pool_members(&project.servers))
+            .flatten()?;
         if let Some(at) = members.iter().position(|member| member == active) {
             let active = members.remove(at);
             members.insert(0, active);
@@ -97,8 +97,8 @@ impl Workflows {
     ) -> Result<Placed, PlaceError> {
         let profiles: Vec<ProfileId> = self
             .data
-            .with_project_untracked()
-            .and_then(|project| project.stages.keyframe)
+            .read_untracked(|project| project.stages.keyframe.clone())
+            .flatten()
             .into_iter()
             .collect();
         self.place(generation, active, &profiles, None).await
@@ -121,11 +121,14 @@ impl Workflows {
         let server = self
             .place(generation, active, &profiles, Some(&view.server))
             .await?;
-        let keyframe = self.data.with_project_untracked().and_then(|project| {
-            project
-                .shot(&ShotId::new(view.shot_id.clone()))
-                .and_then(|shot| shot.keyframe.clone())
-        });
+        let keyframe = self
+            .data
+            .read_untracked(|project| {
+                project
+                    .shot(&ShotId::new(view.shot_id.clone()))
+                    .and_then(|shot| shot.keyframe.clone())
+            })
+            .flatten();
         if let Some(keyframe) = keyframe {
             self.keyframe_on_server(&server, &keyframe).await?;
         }
@@ -215,16 +218,17 @@ impl Workflows {
     /// The profiles a Generate of the shot runs: the keyframe stage's too when the shot
     /// needs one. Empty when it has none: building the request then says why.
     fn profiles_of_shot(&self, shot_id: &ShotId) -> Vec<ProfileId> {
-        let Some(project) = self.data.with_project_untracked() else {
+        let Some((shot_profile, keyframe_profile)) = self.data.read_untracked(|project| {
+            let shot_profile = project
+                .shot(shot_id)
+                .and_then(|shot| shot_profile_id(project, shot));
+            (shot_profile, project.stages.keyframe.clone())
+        }) else {
             return Vec::new();
         };
-        let mut profiles: Vec<ProfileId> = project
-            .shot(shot_id)
-            .and_then(|shot| shot_profile_id(&project, shot))
-            .into_iter()
-            .collect();
+        let mut profiles: Vec<ProfileId> = shot_profile.into_iter().collect();
         if self.needs_keyframe_stage(shot_id).unwrap_or(false)
-            && let Some(keyframe) = project.stages.keyframe.clone()
+            && let Some(keyframe) = keyframe_profile
         {
             profiles.push(keyframe);
         }

@@ -68,8 +68,8 @@ impl Workflows {
         let info = self.ensure_object_info(server).await?;
         let stored = self
             .data
-            .with_project_untracked()
-            .and_then(|project| project.profiles.into_iter().find(|p| &p.id == profile))
+            .read_untracked(|project| project.profiles.iter().find(|p| &p.id == profile).cloned())
+            .flatten()
             .ok_or_else(|| WorkflowError::ProfileNotFound(profile.clone()))?;
         self.checked(server, &stored, info)
     }

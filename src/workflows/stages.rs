@@ -102,19 +102,19 @@ impl Workflows {
     }
 
     pub(super) fn needs_keyframe_stage(&self, shot_id: &ShotId) -> Result<bool, BuildError> {
-        let project = self
-            .data
-            .with_project_untracked()
-            .ok_or_else(|| BuildError::ShotNotFound(shot_id.clone()))?;
-        let shot = project
-            .shot(shot_id)
-            .ok_or_else(|| BuildError::ShotNotFound(shot_id.clone()))?;
-        if shot.keyframe.is_some() {
-            return Ok(false);
-        }
-        let profile_id = shot_profile_id(&project, shot).ok_or(BuildError::NoShotProfile)?;
-        let profile = find_profile(&project, &profile_id)?;
-        Ok(!profile.mapping.inputs(Target::Keyframe).is_empty())
+        self.data
+            .read_untracked(|project| {
+                let shot = project
+                    .shot(shot_id)
+                    .ok_or_else(|| BuildError::ShotNotFound(shot_id.clone()))?;
+                if shot.keyframe.is_some() {
+                    return Ok(false);
+                }
+                let profile_id = shot_profile_id(project, shot).ok_or(BuildError::NoShotProfile)?;
+                let profile = find_profile(project, &profile_id)?;
+                Ok(!profile.mapping.inputs(Target::Keyframe).is_empty())
+            })
+            .ok_or_else(|| BuildError::ShotNotFound(shot_id.clone()))?
     }
 }
 

@@ -164,13 +164,13 @@ impl Browser {
     }
 
     /// Adds `address` in the Servers panel (which must be open) and waits for its row.
-    pub async fn add_server(&self, address: &str) -> Result<()> {
+    /// Returns that row.
+    pub async fn add_server(&self, address: &str) -> Result<fantoccini::elements::Element> {
         self.fill_and_submit("new-server-url", address).await?;
         self.wait_for_element(Locator::Css(&format!(
             ".servers-panel [role=group][aria-label='Server {address}']"
         )))
-        .await?;
-        Ok(())
+        .await
     }
 
     /// Adds the bundled workflow `bundled_id` and waits for its profile, whose name

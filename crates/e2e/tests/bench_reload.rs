@@ -170,22 +170,10 @@ async fn p5_cold_reload_of_200_shots_with_200_stored_videos() -> Result<()> {
     allow_slow_pages(&browser).await?;
     browser.client.goto(&site.url()).await?;
     // Connected to a ComfyUI as on any working day, so each reload reconnects too.
-    browser.fill_and_submit("server-url", &sim.url()).await?;
-    browser
-        .wait_for_text(".connection", |t| t.starts_with("Connected"))
-        .await?;
+    browser.connect(&sim.url()).await?;
     // A storyboard in use has a workflow; without one the welcome text stands above the
     // cards and pushes them off the screen.
-    browser.click_button("Import workflow").await?;
-    browser
-        .wait_for_element(Locator::Css(".workflow-import-form select"))
-        .await?
-        .select_by_value("sim_still")
-        .await?;
-    browser.click_button("Add bundled workflow").await?;
-    browser
-        .wait_for_value(".profile-list input", |name| name.contains("Blank still"))
-        .await?;
+    browser.add_bundled_workflow("sim_still", "Blank still").await?;
     browser
         .wait_for_text(".save-state", |t| t == "All changes saved")
         .await?;

@@ -20,11 +20,6 @@ async fn open_panel(browser: &Browser) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn add_server(browser: &Browser, address: &str) -> anyhow::Result<Element> {
-    browser.fill_and_submit("new-server-url", address).await?;
-    browser.wait_for_element(Locator::Css(&row(address))).await
-}
-
 async fn press(row: &Element, name: &str) -> anyhow::Result<()> {
     row.find(Locator::XPath(&format!(".//button[normalize-space(.)='{name}']")))
         .await?
@@ -47,7 +42,7 @@ async fn show_panel_from_the_top(browser: &Browser) -> anyhow::Result<()> {
 
 /// Adds `address` and presses its Test connection; returns the result once it is in.
 async fn add_and_test(browser: &Browser, address: &str) -> anyhow::Result<String> {
-    let server = add_server(browser, address).await?;
+    let server = browser.add_server(address).await?;
     press(&server, "Test connection").await?;
     browser
         .wait_for_text(&format!("{} .server-check", row(address)), |text| {

@@ -125,19 +125,8 @@ async fn an_editor_format_workflow_is_converted_with_the_servers_node_list() -> 
     let site = StaticSite::start().await?;
     let browser = Browser::desktop().await?;
     browser.client.goto(&site.url()).await?;
-    browser.fill_and_submit("server-url", &sim.url()).await?;
-    browser
-        .wait_for_text(".connection", |t| t.starts_with("Connected"))
-        .await?;
-    browser.click_button("Import workflow").await?;
-    let paste = browser
-        .wait_for_element(Locator::Css(".workflow-import-form textarea"))
-        .await?;
-    paste.send_keys(&ui_workflow).await?;
-    browser.click_button("Import pasted JSON").await?;
-    browser
-        .wait_for_element(Locator::Css(".profile-list input"))
-        .await?;
+    browser.connect(&sim.url()).await?;
+    browser.import_pasted_workflow(&ui_workflow).await?;
     // The converted workflow maps the positive CLIPTextEncode to the shot prompt.
     let mapping = browser
         .wait_for_text(".workflow-panel", |t| t.contains("prompt"))
