@@ -20,11 +20,7 @@ pub fn run(root: &Path, args: DistArgs) -> Result<ExitCode> {
     let tools = ensure_app_tools(root)?;
     let public_url = normalise_public_url(&args.public_url);
     announce(&format!("Release build into dist/ for {public_url}"));
-    run_command(
-        tools
-            .trunk()
-            .args(["build", "--release", "--public-url", &public_url]),
-    )?;
+    run_command(tools.trunk_release().args(["--public-url", &public_url]))?;
     announce("Sizes");
     print_sizes(&root.join("dist"))?;
     Ok(ExitCode::SUCCESS)
