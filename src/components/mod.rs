@@ -5,6 +5,7 @@ pub mod clock;
 pub mod draft;
 pub mod header;
 pub mod keyed_rows;
+pub mod lazy_panel;
 pub mod projects;
 pub mod server_bar;
 pub mod servers;

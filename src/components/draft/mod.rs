@@ -9,6 +9,7 @@ mod run;
 use leptos::prelude::*;
 use shotline_draft::{Draft, DraftRequest, LlmSettings};
 
+use crate::components::lazy_panel::{LazyPanel, panel_body};
 use crate::drafting::{Cancel, load_llm_settings, save_llm_settings};
 use crate::project::use_project_data;
 use llm_settings::LlmSettingsForm;
@@ -69,8 +70,22 @@ impl DraftState {
     }
 }
 
+/// "Story draft", its contents fetched on first open (components/lazy_panel.rs).
 #[component]
 pub fn DraftPanel() -> impl IntoView {
+    view! {
+        <LazyPanel class="draft-panel" load=draft_body>
+            <h2>"Story draft"</h2>
+        </LazyPanel>
+    }
+}
+
+panel_body!(draft_body, shotline_story_draft, {
+    view! { <DraftBody /> }.into_any()
+});
+
+#[component]
+fn DraftBody() -> impl IntoView {
     let data = use_project_data();
     let state = DraftState::new();
     let logline = RwSignal::new(String::new());
@@ -97,8 +112,6 @@ pub fn DraftPanel() -> impl IntoView {
         }
     };
     view! {
-        <details class="draft-panel">
-            <summary><h2>"Story draft"</h2></summary>
             <p class="hint">
                 "Write a logline; a local LLM (LM Studio, Ollama, llama.cpp) or the built-in drafter \
                  turns it into scenes and shot prompts. Nothing is added until you accept the draft."
@@ -147,6 +160,5 @@ pub fn DraftPanel() -> impl IntoView {
                 <pre class="draft-stream" aria-label="The answer as it arrives">{move || state.stream_tail.get()}</pre>
             </Show>
             <DraftPreview state data />
-        </details>
     }
 }

@@ -12,6 +12,7 @@ use shotline_model::project::ProjectId;
 use wasm_bindgen_futures::spawn_local;
 
 use crate::components::keyed_rows::KeyedRows;
+use crate::components::lazy_panel::{LazyPanel, panel_body};
 use crate::project::{ProjectData, ProjectError, use_project_data};
 use files::ProjectFiles;
 use usage::StorageUsage;
@@ -56,16 +57,28 @@ impl ProjectActions {
     }
 }
 
+/// "Projects", its contents fetched on first open (components/lazy_panel.rs).
 #[component]
 pub fn ProjectsPanel() -> impl IntoView {
+    view! {
+        <LazyPanel class="projects-panel" load=projects_body>
+            <h2>"Projects"</h2>
+        </LazyPanel>
+    }
+}
+
+panel_body!(projects_body, shotline_projects, {
+    view! { <ProjectsBody /> }.into_any()
+});
+
+#[component]
+fn ProjectsBody() -> impl IntoView {
     let data = use_project_data();
     let actions = ProjectActions {
         data,
         problem: RwSignal::new(None),
     };
     view! {
-        <details class="projects-panel">
-            <summary><h2>"Projects"</h2></summary>
             <button type="button" on:click=move |_| actions.create()>"New project"</button>
             <ul class="project-list" aria-label="Projects in this browser">
                 <KeyedRows
@@ -87,7 +100,6 @@ pub fn ProjectsPanel() -> impl IntoView {
             <p class="field-error" role="alert">{move || actions.problem.get()}</p>
             <ProjectFiles />
             <StorageUsage />
-        </details>
     }
 }
 

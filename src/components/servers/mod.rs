@@ -17,10 +17,36 @@ use discover::FindLocalServers;
 use row::ServerRow;
 use socket_line::SocketHealthLine;
 
+use crate::components::lazy_panel::{LazyPanel, panel_body};
 use crate::generation::use_generation;
 
+/// "Servers": the summary names the server Generate uses; the rest is fetched on first
+/// open (components/lazy_panel.rs).
 #[component]
 pub fn ServersPanel() -> impl IntoView {
+    let actions = ServerListActions::new();
+    let active = actions.connection.server;
+    let pool = actions.pool();
+    let generation = use_generation();
+    // Here, not in the body: the pool's sockets open as soon as two servers are enabled,
+    // so each one's health is known before a shot is placed, panel opened or not.
+    Effect::new(move |_| {
+        pool.with(|members| generation.keep_pool_open(members.as_deref().unwrap_or_default()));
+    });
+    view! {
+        <LazyPanel class="servers-panel" load=servers_body>
+            <h2>"Servers"</h2>
+            <span class="summary-note">{move || active.with(|s| s.display().to_owned())}</span>
+        </LazyPanel>
+    }
+}
+
+panel_body!(servers_body, shotline_servers, {
+    view! { <ServersBody /> }.into_any()
+});
+
+#[component]
+fn ServersBody() -> impl IntoView {
     let actions = ServerListActions::new();
     let ids = actions.server_ids();
     let active = actions.connection.server;
@@ -30,21 +56,10 @@ pub fn ServersPanel() -> impl IntoView {
     });
     let removal = actions.undoable_removal();
     let pool = actions.pool();
-    let generation = use_generation();
-    // A boundary: the pool's sockets open as soon as two servers are enabled, so each
-    // one's health is known before a shot is placed.
-    Effect::new(move |_| {
-        pool.with(|members| generation.keep_pool_open(members.as_deref().unwrap_or_default()));
-    });
     let add_active = move |_| {
         actions.add(active.get_untracked());
     };
     view! {
-        <details class="servers-panel">
-            <summary>
-                <h2>"Servers"</h2>
-                <span class="summary-note">{move || active.with(|s| s.display().to_owned())}</span>
-            </summary>
             <div class="servers-active">
                 {move || match pool.get() {
                     Some(members) => view! {
@@ -85,6 +100,5 @@ pub fn ServersPanel() -> impl IntoView {
             <p class="field-error" role="alert">{move || actions.problem.get()}</p>
             <AddServerForm actions />
             <FindLocalServers actions />
-        </details>
     }
 }

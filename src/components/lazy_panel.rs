@@ -1,0 +1,74 @@
+//! Side panels whose contents arrive the first time they are opened.
+//!
+//! Release builds made by `cargo xtask` (cfg `shotline_split`) cut each body declared with
+//! [`panel_body!`] into a wasm chunk of its own, fetched when its panel is first opened,
+//! so the first load carries the storyboard and what runs it, not the story drafter or
+//! the project files (issue 8: first load <= 400 KB compressed). Other builds (`trunk
+//! serve`, the tests) are one module and take the same path: the body is ready at once.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos::wasm_split::SplitLoaderError;
+use send_wrapper::SendWrapper;
+
+/// A panel body, or the reason its chunk could not be fetched.
+pub type Loaded = Result<AnyView, SplitLoaderError>;
+
+/// Declares `async fn $name() -> Loaded` building `$body`; in split builds the body's code
+/// (and what only it uses) goes to the chunk named `split_$chunk.wasm`.
+macro_rules! panel_body {
+    ($name:ident, $chunk:ident, $body:block) => {
+        #[cfg(shotline_split)]
+        #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
+        fn $name() -> $crate::components::lazy_panel::Loaded {
+            Ok($body)
+        }
+
+        #[cfg(not(shotline_split))]
+        async fn $name() -> $crate::components::lazy_panel::Loaded {
+            Ok($body)
+        }
+    };
+}
+pub(crate) use panel_body;
+
+/// `<details class=class>` with `children` as its summary. `load` runs once, on the first
+/// open; the body then stays, with its state, while the panel is closed and opened again.
+#[component]
+pub fn LazyPanel<Load, Body>(class: &'static str, load: Load, children: Children) -> impl IntoView
+where
+    Load: Fn() -> Body + Copy + Send + Sync + 'static,
+    Body: Future<Output = Loaded> + 'static,
+{
+    let opened = RwSignal::new(false);
+    let on_toggle = move |_| {
+        if !opened.get_untracked() {
+            opened.set(true);
+        }
+    };
+    let body = move || {
+        // The chunk loader's future is not `Send`; the page has one thread.
+        Suspend::new(SendWrapper::new(async move {
+            load().await.unwrap_or_else(|_| {
+                view! {
+                    <p class="field-error" role="alert">
+                        "This panel could not be loaded: the page's files did not answer. \
+                         Reload the page when its server is reachable; your work is saved."
+                    </p>
+                }
+                .into_any()
+            })
+        }))
+    };
+    view! {
+        <details class=class on:toggle=on_toggle>
+            <summary>{children()}</summary>
+            {move || opened.get().then(|| view! {
+                <Suspense fallback=|| view! { <p class="hint" role="status">"Loading…"</p> }>
+                    {body()}
+                </Suspense>
+            })}
+        </details>
+    }
+}
