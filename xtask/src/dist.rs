@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use crate::step::{announce, run_command};
+use crate::release::fetched_on_demand;
+use crate::step::announce;
 use crate::tools::ensure_app_tools;
 
 #[derive(clap::Args)]
@@ -20,7 +21,7 @@ pub fn run(root: &Path, args: DistArgs) -> Result<ExitCode> {
     let tools = ensure_app_tools(root)?;
     let public_url = normalise_public_url(&args.public_url);
     announce(&format!("Release build into dist/ for {public_url}"));
-    run_command(tools.trunk_release().args(["--public-url", &public_url]))?;
+    crate::release::build(&tools, &root.join("dist"), &public_url)?;
     announce("Sizes");
     print_sizes(&root.join("dist"))?;
     Ok(ExitCode::SUCCESS)
@@ -66,7 +67,9 @@ pub fn brotli_best(bytes: &[u8]) -> Result<Vec<u8>> {
     Ok(brotli)
 }
 
-/// Prints raw/gzip/brotli sizes of every file under dist/ and the total a first load moves.
+/// Prints raw/gzip/brotli sizes of every file under dist/, the total a first load moves
+/// and the total of the chunks fetched only when a side panel is first opened; returns the
+/// first load's.
 pub fn print_sizes(dist: &Path) -> Result<Sizes> {
     let mut files: Vec<_> = std::fs::read_dir(dist)
         .with_context(|| format!("reading {}", dist.display()))?
@@ -74,34 +77,39 @@ pub fn print_sizes(dist: &Path) -> Result<Sizes> {
         .filter(|entry| entry.path().is_file())
         .collect();
     files.sort_by_key(|entry| entry.file_name());
-    let mut total = Sizes {
+    let zero = || Sizes {
         raw: 0,
         gzip: 0,
         brotli: 0,
     };
-    println!("    {:<44} {:>10} {:>10} {:>10}", "file", "raw", "gzip", "brotli");
-    for entry in files {
-        let bytes = std::fs::read(entry.path())?;
-        let sizes = compressed_sizes(&bytes)?;
+    let (mut first_load, mut on_demand) = (zero(), zero());
+    let row = |name: &str, sizes: &Sizes| {
         println!(
             "    {:<44} {:>10} {:>10} {:>10}",
-            entry.file_name().to_string_lossy(),
+            name,
             kb(sizes.raw),
             kb(sizes.gzip),
             kb(sizes.brotli)
         );
+    };
+    println!("    {:<44} {:>10} {:>10} {:>10}", "file", "raw", "gzip", "brotli");
+    for entry in files {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let sizes = compressed_sizes(&std::fs::read(entry.path())?)?;
+        let total = if fetched_on_demand(&name) {
+            row(&format!("{name} (on first open)"), &sizes);
+            &mut on_demand
+        } else {
+            row(&name, &sizes);
+            &mut first_load
+        };
         total.raw += sizes.raw;
         total.gzip += sizes.gzip;
         total.brotli += sizes.brotli;
     }
-    println!(
-        "    {:<44} {:>10} {:>10} {:>10}",
-        "total",
-        kb(total.raw),
-        kb(total.gzip),
-        kb(total.brotli)
-    );
-    Ok(total)
+    row("first load", &first_load);
+    row("side panels' chunks, fetched on first open", &on_demand);
+    Ok(first_load)
 }
 
 fn kb(bytes: usize) -> String {

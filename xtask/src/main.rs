@@ -6,6 +6,7 @@ mod browser;
 mod comfy_probe;
 mod dist;
 mod ports;
+mod release;
 mod serve;
 mod soak;
 mod step;

@@ -179,7 +179,7 @@ pub(crate) fn e2e_command(
     cargo_args: &[&str],
     harness_args: &[&str],
 ) -> Result<(Command, BrowserScratch)> {
-    run_command(tools.trunk_release().arg("--dist").arg(dist))?;
+    crate::release::build(tools, dist, "/")?;
     build_simulator(tools)?;
     let screenshots = tools.target_dir().join(SCREENSHOTS_DIR);
     std::fs::create_dir_all(&screenshots)?;

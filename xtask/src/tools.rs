@@ -57,10 +57,11 @@ impl Tools {
         command
     }
 
-    /// `trunk build --release`, with the standard library rebuilt for size when rust-src is
-    /// there. The unstable cargo and rustc flags this needs are allowed on the pinned stable
-    /// toolchain through `RUSTC_BOOTSTRAP`, for this build only: debug builds, tests and
-    /// plain `trunk serve` use the stable flags of `.cargo/config.toml`.
+    /// `trunk build --release` with the side panels' split points compiled in (see
+    /// release.rs, which cuts the module after Trunk), and the standard library rebuilt for
+    /// size when rust-src is there. The unstable cargo and rustc flags that needs are
+    /// allowed on the pinned stable toolchain through `RUSTC_BOOTSTRAP`, for this build
+    /// only: debug builds, tests and plain `trunk serve` use `.cargo/config.toml` as it is.
     pub fn trunk_release(&self) -> Command {
         let mut command = self.trunk();
         command.args(["build", "--release"]);
@@ -68,9 +69,9 @@ impl Tools {
             command
                 .env("RUSTC_BOOTSTRAP", "1")
                 .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
-                .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
-                .env("RUSTFLAGS", release_rustflags());
+                .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size");
         }
+        command.env("RUSTFLAGS", release_rustflags(self.build_std));
         command
     }
 
@@ -124,13 +125,12 @@ fn ensure_wasm_target() -> Result<()> {
     run_command(Command::new("rustup").args(["target", "add", WASM_TARGET]))
 }
 
-fn release_rustflags() -> String {
-    CONFIG_WASM_RUSTFLAGS
-        .iter()
-        .chain(SIZE_RUSTFLAGS)
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ")
+/// Split points compiled in, and the relocations the splitter reads kept by the linker.
+const SPLIT_RUSTFLAGS: &[&str] = &["--cfg", "shotline_split", "-Clink-arg=--emit-relocs"];
+
+fn release_rustflags(build_std: bool) -> String {
+    let size: &[&str] = if build_std { SIZE_RUSTFLAGS } else { &[] };
+    [CONFIG_WASM_RUSTFLAGS, SPLIT_RUSTFLAGS, size].concat().join(" ")
 }
 
 /// The standard library's source, for release builds that rebuild it for size. Without it
@@ -273,6 +273,8 @@ mod tests {
             .map(|flag| flag.as_str().unwrap())
             .collect::<Vec<_>>();
         assert_eq!(flags, CONFIG_WASM_RUSTFLAGS);
-        assert!(release_rustflags().starts_with(&flags.join(" ")));
+        for build_std in [false, true] {
+            assert!(release_rustflags(build_std).starts_with(&flags.join(" ")));
+        }
     }
 }
