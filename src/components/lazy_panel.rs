@@ -72,3 +72,68 @@ where
         </details>
     }
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use gloo_timers::future::TimeoutFuture;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+    use web_sys::{Element, HtmlInputElement};
+
+    use super::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    async fn body() -> Loaded {
+        Ok(view! { <input class="panel-field" /> }.into_any())
+    }
+
+    /// The toggle event and the body's future both land after the current task.
+    async fn settle() {
+        TimeoutFuture::new(50).await;
+    }
+
+    fn inputs(host: &Element) -> Vec<HtmlInputElement> {
+        let count = host.inner_html().matches("class=\"panel-field\"").count();
+        let first = host.query_selector("input.panel-field").unwrap();
+        first
+            .map(|field| vec![field.unchecked_into(); count])
+            .unwrap_or_default()
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_body_comes_on_the_first_open_and_keeps_what_was_typed() {
+        let document = web_sys::window().unwrap().document().unwrap();
+        let host = document.create_element("div").unwrap();
+        document.body().unwrap().append_child(&host).unwrap();
+        let _mounted = leptos::mount::mount_to(host.clone().unchecked_into(), || {
+            view! { <LazyPanel class="test-panel" load=body>"Panel"</LazyPanel> }
+        });
+        let details = host.query_selector("details.test-panel").unwrap().unwrap();
+        assert_eq!(
+            details
+                .query_selector("summary")
+                .unwrap()
+                .unwrap()
+                .text_content()
+                .unwrap(),
+            "Panel"
+        );
+        settle().await;
+        assert!(inputs(&host).is_empty(), "a closed panel has no body yet");
+
+        details.set_attribute("open", "").unwrap();
+        settle().await;
+        let [field] = inputs(&host).try_into().expect("one body after the first open");
+        field.set_value("half-written logline");
+
+        details.remove_attribute("open").unwrap();
+        settle().await;
+        details.set_attribute("open", "").unwrap();
+        settle().await;
+        let [again] = inputs(&host)
+            .try_into()
+            .expect("still one body after closing and opening");
+        assert_eq!(again.value(), "half-written logline");
+    }
+}
