@@ -3,14 +3,20 @@
 use fantoccini::Locator;
 use shotline_e2e::{Browser, StaticSite};
 
-#[tokio::test]
-async fn a_new_project_can_be_created_opened_and_its_delete_undone() -> anyhow::Result<()> {
-    let site = StaticSite::start().await?;
+/// A new browser on the app, its first storyboard loaded.
+async fn first_visit(site: &StaticSite) -> anyhow::Result<Browser> {
     let browser = Browser::desktop().await?;
     browser.client.goto(&site.url()).await?;
     browser
         .wait_for_value("#project-name", |name| name == "Untitled storyboard")
         .await?;
+    Ok(browser)
+}
+
+#[tokio::test]
+async fn a_new_project_can_be_created_opened_and_its_delete_undone() -> anyhow::Result<()> {
+    let site = StaticSite::start().await?;
+    let browser = first_visit(&site).await?;
 
     browser
         .wait_for_element(Locator::Css(".projects-panel summary"))
@@ -90,11 +96,7 @@ async fn wasm_fetched(browser: &Browser) -> anyhow::Result<Vec<String>> {
 #[tokio::test]
 async fn a_side_panel_fetches_its_code_when_first_opened() -> anyhow::Result<()> {
     let site = StaticSite::start().await?;
-    let browser = Browser::desktop().await?;
-    browser.client.goto(&site.url()).await?;
-    browser
-        .wait_for_value("#project-name", |name| name == "Untitled storyboard")
-        .await?;
+    let browser = first_visit(&site).await?;
     let first_load = wasm_fetched(&browser).await?;
     assert!(
         first_load.len() == 1 && first_load[0].ends_with("_bg.wasm"),

@@ -112,53 +112,53 @@ fn DraftBody() -> impl IntoView {
         }
     };
     view! {
-            <p class="hint">
-                "Write a logline; a local LLM (LM Studio, Ollama, llama.cpp) or the built-in drafter \
-                 turns it into scenes and shot prompts. Nothing is added until you accept the draft."
-            </p>
-            <LlmSettingsForm state />
-            <div class="draft-form">
-                <label class="field" for="draft-logline">"Logline"</label>
-                <textarea id="draft-logline" rows="3"
-                    placeholder="A lighthouse keeper finds a message in a bottle that was written by her future self."
-                    prop:value=move || logline.get()
-                    on:input=move |event| logline.set(event_target_value(&event))></textarea>
-                <label class="field" for="draft-tone">"Genre and tone"</label>
-                <input id="draft-tone" type="text" placeholder="quiet mystery, melancholic"
-                    prop:value=move || tone.get()
-                    on:input=move |event| tone.set(event_target_value(&event)) />
-                <div class="draft-counts">
-                    <label>
-                        <span>"Scenes"</span>
-                        <input id="draft-scenes" type="number" min="1" max="12"
-                            prop:value=move || scenes.get().to_string() on:change=number(scenes) />
-                    </label>
-                    <label>
-                        <span>"Shots per scene"</span>
-                        <input id="draft-shots" type="number" min="1" max="12"
-                            prop:value=move || shots.get().to_string() on:change=number(shots) />
-                    </label>
-                </div>
-                <div class="draft-buttons">
-                    <Show
-                        when=move || state.writing.with(Option::is_some)
-                        fallback=move || view! {
-                            <button type="button" class="primary" on:click=with_llm>"Draft with LLM"</button>
-                            <button type="button" on:click=without_llm>"Draft without LLM"</button>
-                        }
-                    >
-                        <button type="button" on:click=cancel>"Cancel"</button>
-                    </Show>
-                </div>
+        <p class="hint">
+            "Write a logline; a local LLM (LM Studio, Ollama, llama.cpp) or the built-in drafter \
+             turns it into scenes and shot prompts. Nothing is added until you accept the draft."
+        </p>
+        <LlmSettingsForm state />
+        <div class="draft-form">
+            <label class="field" for="draft-logline">"Logline"</label>
+            <textarea id="draft-logline" rows="3"
+                placeholder="A lighthouse keeper finds a message in a bottle that was written by her future self."
+                prop:value=move || logline.get()
+                on:input=move |event| logline.set(event_target_value(&event))></textarea>
+            <label class="field" for="draft-tone">"Genre and tone"</label>
+            <input id="draft-tone" type="text" placeholder="quiet mystery, melancholic"
+                prop:value=move || tone.get()
+                on:input=move |event| tone.set(event_target_value(&event)) />
+            <div class="draft-counts">
+                <label>
+                    <span>"Scenes"</span>
+                    <input id="draft-scenes" type="number" min="1" max="12"
+                        prop:value=move || scenes.get().to_string() on:change=number(scenes) />
+                </label>
+                <label>
+                    <span>"Shots per scene"</span>
+                    <input id="draft-shots" type="number" min="1" max="12"
+                        prop:value=move || shots.get().to_string() on:change=number(shots) />
+                </label>
             </div>
-            <p class="draft-status" role="status">
-                {move || state.writing.get().map(|what| format!("{what} {} characters so far.", state.stream_chars.get()))}
-                {move || state.writing.with(Option::is_none).then(|| state.status.get()).flatten()}
-            </p>
-            <p class="field-error" role="alert">{move || state.problem.get()}</p>
-            <Show when=move || { state.writing.with(Option::is_some) && state.stream_chars.get() != 0 }>
-                <pre class="draft-stream" aria-label="The answer as it arrives">{move || state.stream_tail.get()}</pre>
-            </Show>
-            <DraftPreview state data />
+            <div class="draft-buttons">
+                <Show
+                    when=move || state.writing.with(Option::is_some)
+                    fallback=move || view! {
+                        <button type="button" class="primary" on:click=with_llm>"Draft with LLM"</button>
+                        <button type="button" on:click=without_llm>"Draft without LLM"</button>
+                    }
+                >
+                    <button type="button" on:click=cancel>"Cancel"</button>
+                </Show>
+            </div>
+        </div>
+        <p class="draft-status" role="status">
+            {move || state.writing.get().map(|what| format!("{what} {} characters so far.", state.stream_chars.get()))}
+            {move || state.writing.with(Option::is_none).then(|| state.status.get()).flatten()}
+        </p>
+        <p class="field-error" role="alert">{move || state.problem.get()}</p>
+        <Show when=move || { state.writing.with(Option::is_some) && state.stream_chars.get() != 0 }>
+            <pre class="draft-stream" aria-label="The answer as it arrives">{move || state.stream_tail.get()}</pre>
+        </Show>
+        <DraftPreview state data />
     }
 }

@@ -79,27 +79,27 @@ fn ProjectsBody() -> impl IntoView {
         problem: RwSignal::new(None),
     };
     view! {
-            <button type="button" on:click=move |_| actions.create()>"New project"</button>
-            <ul class="project-list" aria-label="Projects in this browser">
-                <KeyedRows
-                    ids=Signal::derive(move || data.projects().with(|list| list.iter().map(|s| s.id.to_string()).collect()))
-                    row=Callback::new(move |id: String| {
-                        let name = data.projects().with_untracked(|list| {
-                            list.iter().find(|s| s.id.as_str() == id).map(|s| s.name.clone())
-                        });
-                        view! { <ProjectRow actions id=ProjectId::new(id) name=name.unwrap_or_default() /> }.into_any()
-                    })
-                />
-            </ul>
-            {move || data.pending_delete().get().map(|deleted| view! {
-                <p class="toast" role="status">
-                    {format!("Deleted \u{201c}{}\u{201d}. ", deleted.name)}
-                    <button type="button" class="quiet" on:click=move |_| { data.undo_delete(); }>"Undo delete"</button>
-                </p>
-            })}
-            <p class="field-error" role="alert">{move || actions.problem.get()}</p>
-            <ProjectFiles />
-            <StorageUsage />
+        <button type="button" on:click=move |_| actions.create()>"New project"</button>
+        <ul class="project-list" aria-label="Projects in this browser">
+            <KeyedRows
+                ids=Signal::derive(move || data.projects().with(|list| list.iter().map(|s| s.id.to_string()).collect()))
+                row=Callback::new(move |id: String| {
+                    let name = data.projects().with_untracked(|list| {
+                        list.iter().find(|s| s.id.as_str() == id).map(|s| s.name.clone())
+                    });
+                    view! { <ProjectRow actions id=ProjectId::new(id) name=name.unwrap_or_default() /> }.into_any()
+                })
+            />
+        </ul>
+        {move || data.pending_delete().get().map(|deleted| view! {
+            <p class="toast" role="status">
+                {format!("Deleted \u{201c}{}\u{201d}. ", deleted.name)}
+                <button type="button" class="quiet" on:click=move |_| { data.undo_delete(); }>"Undo delete"</button>
+            </p>
+        })}
+        <p class="field-error" role="alert">{move || actions.problem.get()}</p>
+        <ProjectFiles />
+        <StorageUsage />
     }
 }
 

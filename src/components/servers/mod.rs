@@ -60,45 +60,45 @@ fn ServersBody() -> impl IntoView {
         actions.add(active.get_untracked());
     };
     view! {
-            <div class="servers-active">
-                {move || match pool.get() {
-                    Some(members) => view! {
-                        <p class="pool-line">
-                            {format!("Generate shares shots among the {} enabled servers: each goes to the \
-                                healthy one with the fewest jobs whose preflight passes.", members.len())}
-                        </p>
-                    }.into_any(),
-                    None => view! {
-                        <p>
-                            "Generate sends to " <strong class="server-address">{move || active.with(|s| s.display().to_owned())}</strong>
-                            " (the Server URL above)."
-                        </p>
-                    }.into_any(),
-                }}
-                <SocketHealthLine />
-                <Show when=move || active_unlisted.get()>
-                    <p class="hint">
-                        "It is not in this project's list. "
-                        <button type="button" class="quiet" on:click=add_active>"Add to list"</button>
+        <div class="servers-active">
+            {move || match pool.get() {
+                Some(members) => view! {
+                    <p class="pool-line">
+                        {format!("Generate shares shots among the {} enabled servers: each goes to the \
+                            healthy one with the fewest jobs whose preflight passes.", members.len())}
                     </p>
-                </Show>
-            </div>
-            <ul class="server-list" aria-label="This project's servers">
-                <For each=move || ids.get() key=|id| id.clone() let:id>
-                    <ServerRow actions id />
-                </For>
-            </ul>
-            <Show when=move || ids.with(Vec::is_empty)>
-                <p class="hint">"No servers in this project yet: add one below or find local ones."</p>
-            </Show>
-            {move || removal.get().map(|removed| view! {
-                <p class="toast" role="status">
-                    {format!("Removed {}. ", removed.url.display())}
-                    <button type="button" class="quiet" on:click=move |_| actions.undo_remove()>"Undo remove"</button>
+                }.into_any(),
+                None => view! {
+                    <p>
+                        "Generate sends to " <strong class="server-address">{move || active.with(|s| s.display().to_owned())}</strong>
+                        " (the Server URL above)."
+                    </p>
+                }.into_any(),
+            }}
+            <SocketHealthLine />
+            <Show when=move || active_unlisted.get()>
+                <p class="hint">
+                    "It is not in this project's list. "
+                    <button type="button" class="quiet" on:click=add_active>"Add to list"</button>
                 </p>
-            })}
-            <p class="field-error" role="alert">{move || actions.problem.get()}</p>
-            <AddServerForm actions />
-            <FindLocalServers actions />
+            </Show>
+        </div>
+        <ul class="server-list" aria-label="This project's servers">
+            <For each=move || ids.get() key=|id| id.clone() let:id>
+                <ServerRow actions id />
+            </For>
+        </ul>
+        <Show when=move || ids.with(Vec::is_empty)>
+            <p class="hint">"No servers in this project yet: add one below or find local ones."</p>
+        </Show>
+        {move || removal.get().map(|removed| view! {
+            <p class="toast" role="status">
+                {format!("Removed {}. ", removed.url.display())}
+                <button type="button" class="quiet" on:click=move |_| actions.undo_remove()>"Undo remove"</button>
+            </p>
+        })}
+        <p class="field-error" role="alert">{move || actions.problem.get()}</p>
+        <AddServerForm actions />
+        <FindLocalServers actions />
     }
 }
