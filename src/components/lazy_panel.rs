@@ -15,19 +15,19 @@ use send_wrapper::SendWrapper;
 /// A panel body, or the reason its chunk could not be fetched.
 pub type Loaded = Result<AnyView, SplitLoaderError>;
 
-/// Declares `async fn $name() -> Loaded` building `$body`; in split builds the body's code
-/// (and what only it uses) goes to the chunk named `split_$chunk.wasm`.
+/// Declares `async fn $name() -> Loaded` rendering the component `$body`; in split builds
+/// the component's code (and what only it uses) goes to the chunk `split_$chunk.wasm`.
 macro_rules! panel_body {
-    ($name:ident, $chunk:ident, $body:block) => {
+    ($name:ident, $chunk:ident, $body:ident) => {
         #[cfg(shotline_split)]
         #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
         fn $name() -> $crate::components::lazy_panel::Loaded {
-            Ok($body)
+            Ok(::leptos::view! { <$body /> }.into_any())
         }
 
         #[cfg(not(shotline_split))]
         async fn $name() -> $crate::components::lazy_panel::Loaded {
-            Ok($body)
+            Ok(::leptos::view! { <$body /> }.into_any())
         }
     };
 }

@@ -35,8 +35,6 @@ const SIZE_RUSTFLAGS: &[&str] = &[
 pub struct Tools {
     pub root: PathBuf,
     path: OsString,
-    /// rust-src is installed, so release builds can rebuild std for size.
-    build_std: bool,
 }
 
 impl Tools {
@@ -62,16 +60,19 @@ impl Tools {
     /// size when rust-src is there. The unstable cargo and rustc flags that needs are
     /// allowed on the pinned stable toolchain through `RUSTC_BOOTSTRAP`, for this build
     /// only: debug builds, tests and plain `trunk serve` use `.cargo/config.toml` as it is.
+    /// rust-src is looked for (and installed) here, so commands without a release build
+    /// (`cargo xtask serve`) never reach for the network for it.
     pub fn trunk_release(&self) -> Command {
+        let build_std = ensure_rust_src();
         let mut command = self.trunk();
         command.args(["build", "--release"]);
-        if self.build_std {
+        if build_std {
             command
                 .env("RUSTC_BOOTSTRAP", "1")
                 .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
                 .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size");
         }
-        command.env("RUSTFLAGS", release_rustflags(self.build_std));
+        command.env("RUSTFLAGS", release_rustflags(build_std));
         command
     }
 
@@ -102,12 +103,11 @@ fn binaryen_bin_dir(root: &Path) -> PathBuf {
 pub fn ensure_app_tools(root: &Path) -> Result<Tools> {
     let mut path_dirs = vec![binaryen_bin_dir(root), cargo_bin_dir()];
     path_dirs.extend(env::split_paths(&env::var_os("PATH").unwrap_or_default()));
-    ensure_wasm_target()?;
     let tools = Tools {
         root: root.to_path_buf(),
         path: env::join_paths(path_dirs).context("PATH holds a directory name that cannot be joined")?,
-        build_std: ensure_rust_src(),
     };
+    ensure_wasm_target()?;
     ensure_crates_fetched(&tools)?;
     ensure_trunk(&tools)?;
     ensure_wasm_bindgen(&tools)?;

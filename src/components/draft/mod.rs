@@ -80,9 +80,7 @@ pub fn DraftPanel() -> impl IntoView {
     }
 }
 
-panel_body!(draft_body, shotline_story_draft, {
-    view! { <DraftBody /> }.into_any()
-});
+panel_body!(draft_body, shotline_story_draft, DraftBody);
 
 #[component]
 fn DraftBody() -> impl IntoView {

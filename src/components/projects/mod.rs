@@ -67,9 +67,7 @@ pub fn ProjectsPanel() -> impl IntoView {
     }
 }
 
-panel_body!(projects_body, shotline_projects, {
-    view! { <ProjectsBody /> }.into_any()
-});
+panel_body!(projects_body, shotline_projects, ProjectsBody);
 
 #[component]
 fn ProjectsBody() -> impl IntoView {

@@ -41,9 +41,7 @@ pub fn ServersPanel() -> impl IntoView {
     }
 }
 
-panel_body!(servers_body, shotline_servers, {
-    view! { <ServersBody /> }.into_any()
-});
+panel_body!(servers_body, shotline_servers, ServersBody);
 
 #[component]
 fn ServersBody() -> impl IntoView {
