@@ -5,7 +5,9 @@ mod bench;
 mod browser;
 mod comfy_probe;
 mod dist;
+mod fresh;
 mod ports;
+mod processes;
 mod release;
 mod serve;
 mod soak;
@@ -47,19 +49,32 @@ enum Command {
     /// random faults and one restart; fails on a job that never ends or a Lost without a
     /// restart.
     Soak(soak::SoakArgs),
+    /// Prove the README's commands on a fresh machine: a clean clone of HEAD and an empty
+    /// CARGO_HOME (rustup's toolchains kept), then `cargo xtask test` (and/or `serve`)
+    /// there, timed; optionally without rust-src, and once more with no network.
+    Fresh(fresh::FreshArgs),
 }
 
 fn main() -> ExitCode {
     // clap prints usage and exits with code 2 on an unknown subcommand or flag.
     let cli = Cli::parse();
     let root = workspace_root();
+    if let Err(error) = processes::take_charge_of_descendants() {
+        eprintln!("\nerror: {error:#}");
+        return ExitCode::FAILURE;
+    }
     let result = match cli.command {
         Command::Serve(args) => serve::run(&root, args),
         Command::Test(args) => test::run(&root, args),
         Command::Dist(args) => dist::run(&root, args),
         Command::Bench(args) => bench::run(&root, args),
         Command::Soak(args) => soak::run(&root, args),
+        Command::Fresh(args) => fresh::run(&root, args),
     };
+    let left = processes::end_descendants();
+    if !left.is_empty() {
+        println!("==> stopped {} still running", processes::describe_ended(&left));
+    }
     match result {
         Ok(code) => code,
         Err(error) => {

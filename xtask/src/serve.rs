@@ -3,14 +3,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, ExitCode};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
 use crate::comfy_probe::{ComfyAddress, Probe, probe};
 use crate::ports;
+use crate::processes;
 use crate::step::{announce, describe, detail, run_command};
 use crate::tools::{Tools, ensure_app_tools};
 
@@ -52,11 +51,6 @@ pub fn run(root: &Path, args: ServeArgs) -> Result<ExitCode> {
     let tools = ensure_app_tools(root)?;
     ports::ensure_free("127.0.0.1", args.port, "the app server (trunk serve)")?;
 
-    let interrupted = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&interrupted);
-    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
-        .context("installing the Ctrl-C handler")?;
-
     let mut children = Children::default();
     announce(&format!("ComfyUI at {}", address.http_base()));
     match probe(&address) {
@@ -83,7 +77,8 @@ pub fn run(root: &Path, args: ServeArgs) -> Result<ExitCode> {
 
     let config = trunk_config_for(root, &address)?;
     announce(&format!(
-        "Shotline at http://127.0.0.1:{} (Ctrl-C stops everything)",
+        "Building the app and serving it with trunk serve at port {} (the first build takes a \
+         few minutes)",
         args.port
     ));
     let mut trunk = tools.trunk();
@@ -95,19 +90,27 @@ pub fn run(root: &Path, args: ServeArgs) -> Result<ExitCode> {
     let trunk_child = trunk.spawn().context("could not start trunk")?;
     children.0.push(("trunk serve".into(), trunk_child));
 
+    let mut announced = false;
     loop {
-        if interrupted.load(Ordering::SeqCst) {
-            return Ok(ExitCode::SUCCESS);
-        }
         for (name, child) in &mut children.0 {
             if let Some(status) = child.try_wait()? {
-                // Ctrl-C reaches the children too; they may exit before our handler runs.
+                // Ctrl-C reaches the children too; they may exit before our handler has
+                // ended the rest and the process (processes.rs).
                 std::thread::sleep(Duration::from_millis(300));
-                if interrupted.load(Ordering::SeqCst) {
-                    return Ok(ExitCode::SUCCESS);
+                if processes::interrupted() {
+                    return Ok(ExitCode::from(130));
                 }
                 bail!("{name} stopped unexpectedly ({status})");
             }
+        }
+        // Trunk listens only once its first build is done: say where the app is then,
+        // not before, so the address printed is one that answers.
+        if !announced && ports::accepts_connections("127.0.0.1", args.port) {
+            announced = true;
+            announce(&format!(
+                "the app is at http://127.0.0.1:{} (Ctrl-C stops everything)",
+                args.port
+            ));
         }
         std::thread::sleep(Duration::from_millis(200));
     }

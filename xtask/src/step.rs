@@ -78,8 +78,9 @@ pub fn run_reading_lines(command: &mut Command, mut on_line: impl FnMut(&str)) -
 }
 
 /// [`run_reading_lines`] with a time bound: the command runs in a process group of its
-/// own, and when `limit` passes (or on Ctrl-C) the whole group is killed, whatever it
-/// started included (browsers, servers). Returns `None` when it was killed.
+/// own, and when `limit` passes the whole group is killed, whatever it started included
+/// (browsers, servers). Ctrl-C ends it like everything else below xtask (processes.rs).
+/// Returns `None` when it was killed.
 pub fn run_reading_lines_within(
     command: &mut Command,
     limit: Duration,
@@ -103,7 +104,6 @@ pub fn run_reading_lines_within(
                 .status();
         }
     };
-    ctrlc::set_handler(kill_group.clone()).context("installing the Ctrl-C handler")?;
     let (finished, until_finished) = mpsc::channel::<()>();
     let watchdog = std::thread::spawn(move || {
         if until_finished.recv_timeout(limit) == Err(RecvTimeoutError::Timeout) {

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 
 use crate::browser::{Browser, BrowserScratch, ensure_browser};
 use crate::ports;
+use crate::processes;
 use crate::step::{announce, describe, detail, run_command, run_reading_lines};
 use crate::tools::{Tools, ensure_app_tools};
 
@@ -92,6 +93,15 @@ fn timed(name: &'static str, tier: impl FnOnce() -> Result<Counts>) -> TierResul
     let started = Instant::now();
     let outcome = tier();
     let seconds = started.elapsed().as_secs_f64();
+    // A browser or simulator the tier's tests left running ends with the tier, so the
+    // next tier starts on a quiet machine and nothing outlives the command.
+    let left = processes::end_descendants();
+    if !left.is_empty() {
+        detail(&format!(
+            "the {name} tier left {} running: stopped",
+            processes::describe_ended(&left)
+        ));
+    }
     match outcome {
         Ok(counts) => TierResult {
             name,

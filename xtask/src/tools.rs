@@ -57,13 +57,13 @@ impl Tools {
 
     /// `trunk build --release` with the side panels' split points compiled in (see
     /// release.rs, which cuts the module after Trunk), and the standard library rebuilt for
-    /// size when rust-src is there. The unstable cargo and rustc flags that needs are
-    /// allowed on the pinned stable toolchain through `RUSTC_BOOTSTRAP`, for this build
-    /// only: debug builds, tests and plain `trunk serve` use `.cargo/config.toml` as it is.
-    /// rust-src is looked for (and installed) here, so commands without a release build
-    /// (`cargo xtask serve`) never reach for the network for it.
+    /// size when its source and crates can be had. The unstable cargo and rustc flags that
+    /// needs are allowed on the pinned stable toolchain through `RUSTC_BOOTSTRAP`, for this
+    /// build only: debug builds, tests and plain `trunk serve` use `.cargo/config.toml` as
+    /// it is. The source is looked for (and installed) here, so commands without a release
+    /// build (`cargo xtask serve`) never reach for the network for it.
     pub fn trunk_release(&self) -> Command {
-        let build_std = ensure_rust_src();
+        let build_std = ensure_std_source(self);
         let mut command = self.trunk();
         command.args(["build", "--release"]);
         if build_std {
@@ -107,7 +107,7 @@ pub fn ensure_app_tools(root: &Path) -> Result<Tools> {
         root: root.to_path_buf(),
         path: env::join_paths(path_dirs).context("PATH holds a directory name that cannot be joined")?,
     };
-    ensure_wasm_target()?;
+    ensure_wasm_target(&tools)?;
     ensure_crates_fetched(&tools)?;
     ensure_trunk(&tools)?;
     ensure_wasm_bindgen(&tools)?;
@@ -115,14 +115,30 @@ pub fn ensure_app_tools(root: &Path) -> Result<Tools> {
     Ok(tools)
 }
 
-fn ensure_wasm_target() -> Result<()> {
+/// The active toolchain's sysroot (`RUSTUP_TOOLCHAIN` and overrides respected).
+fn sysroot(tools: &Tools) -> Option<PathBuf> {
+    let output = tools
+        .command("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
+}
+
+/// Looked for in the sysroot rather than asked of rustup, which cannot list the targets
+/// of a linked toolchain.
+fn ensure_wasm_target(tools: &Tools) -> Result<()> {
     announce(&format!("Rust target {WASM_TARGET}"));
-    let installed = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
-    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+    let installed = sysroot(tools)
+        .is_some_and(|sysroot| sysroot.join("lib/rustlib").join(WASM_TARGET).join("lib").is_dir());
+    if installed {
         detail("already installed");
         return Ok(());
     }
-    run_command(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+    run_command(tools.command("rustup").args(["target", "add", WASM_TARGET]))
 }
 
 /// Split points compiled in, and the relocations the splitter reads kept by the linker.
@@ -133,28 +149,67 @@ fn release_rustflags(build_std: bool) -> String {
     [CONFIG_WASM_RUSTFLAGS, SPLIT_RUSTFLAGS, size].concat().join(" ")
 }
 
-/// The standard library's source, for release builds that rebuild it for size. Without it
-/// (no network on a first run) the release build still works, ≈ 30 KB compressed bigger.
-fn ensure_rust_src() -> bool {
-    announce("Rust component rust-src (smaller release builds)");
-    let installed = output_of("rustup", &["component", "list", "--installed"]).unwrap_or_default();
-    if installed.lines().any(|line| line.trim().starts_with("rust-src")) {
-        detail("already installed");
+const PREBUILT_STD_FALLBACK: &str =
+    "release builds keep the prebuilt standard library (first load ≈ 30 KB bigger)";
+
+/// The standard library's source and the crates it depends on, for release builds that
+/// rebuild it for size. std's dependencies come from the lock file beside its source, not
+/// from Cargo.lock, and Trunk builds offline, so they are fetched here (issue 15: a fresh
+/// machine's e2e tier failed on `moto-rt`). When either cannot be had (no network on a
+/// first run) the release build still works with the prebuilt standard library.
+fn ensure_std_source(tools: &Tools) -> bool {
+    announce("Standard library source (rust-src) and its crates, for smaller release builds");
+    let Some(library) = std_library(tools) else {
+        detail(&format!("rust-src is not available: {PREBUILT_STD_FALLBACK}"));
+        return false;
+    };
+    let manifest = library.join("Cargo.toml");
+    let fetch = |offline: bool| {
+        let mut command = tools.cargo();
+        command
+            .args(["fetch", "--locked", "--manifest-path"])
+            .arg(&manifest)
+            // The library's manifest uses cargo features of the toolchain's own build.
+            .env("RUSTC_BOOTSTRAP", "1");
+        if offline {
+            command.arg("--offline");
+        }
+        command
+    };
+    if fetch(true).output().is_ok_and(|output| output.status.success()) {
+        detail("rust-src installed, its crates in the local cache");
         return true;
     }
-    match Command::new("rustup")
-        .args(["component", "add", "rust-src"])
-        .status()
-    {
-        Ok(status) if status.success() => true,
-        _ => {
-            detail(
-                "not available: release builds keep the prebuilt standard library \
-                 (first load ≈ 30 KB bigger)",
-            );
+    let mut online = fetch(false);
+    detail(&format!(
+        "fetching the crates of {}",
+        library.join("Cargo.lock").display()
+    ));
+    match run_command(&mut online) {
+        Ok(()) => true,
+        Err(error) => {
+            detail(&format!(
+                "could not fetch them ({error:#}): {PREBUILT_STD_FALLBACK}"
+            ));
             false
         }
     }
+}
+
+/// `library/` of the sysroot's rust-src, installed first when missing.
+fn std_library(tools: &Tools) -> Option<PathBuf> {
+    let library = sysroot(tools)?.join("lib/rustlib/src/rust/library");
+    let present = |library: &Path| library.join("Cargo.lock").is_file();
+    if present(&library) {
+        return Some(library);
+    }
+    let added = tools
+        .command("rustup")
+        .args(["component", "add", "rust-src"])
+        .stdin(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    (added && present(&library)).then_some(library)
 }
 
 /// Trunk builds offline, so every crate must be in cargo's cache first.

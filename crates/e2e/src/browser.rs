@@ -22,7 +22,7 @@ const PHONE_HEIGHT_PX: u32 = 844;
 
 pub struct Browser {
     pub client: Client,
-    _driver: Child,
+    _driver: DriverGroup,
     _profile: TempProfile,
 }
 
@@ -42,13 +42,16 @@ impl Browser {
         let chromedriver = env_path("CHROMEDRIVER");
         let chromium = env_path("CHROMIUM");
         let port = free_port()?;
-        let driver = Command::new(&chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .with_context(|| format!("starting {}", chromedriver.display()))?;
+        let driver = DriverGroup(
+            Command::new(&chromedriver)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .process_group(0)
+                .kill_on_drop(true)
+                .spawn()
+                .with_context(|| format!("starting {}", chromedriver.display()))?,
+        );
         wait_for_port(port).await?;
         let profile = TempProfile::new()?;
         let capabilities = serde_json::json!({
@@ -84,6 +87,12 @@ impl Browser {
             _driver: driver,
             _profile: profile,
         })
+    }
+
+    /// The browser's profile folder, named on its command line (a test finds the browser's
+    /// processes by it).
+    pub fn profile_dir(&self) -> &std::path::Path {
+        &self._profile.0
     }
 
     /// Raises WebDriver's limits for one script call and one navigation, for benchmarks
@@ -289,6 +298,24 @@ async fn wait_for_port(port: u16) -> Result<()> {
         tokio::time::sleep(Duration::from_millis(POLL_INTERVAL_MS)).await;
     }
     bail!("ChromeDriver did not listen on port {port} within {DRIVER_START_TIMEOUT_S} s")
+}
+
+/// ChromeDriver in a process group of its own, with the Chromium it starts. A driver
+/// killed alone leaves its browser running with no parent (issue 15 found one after
+/// `cargo xtask test` had exited), so the whole group is killed: a test that fails
+/// before closing its session still ends its browser.
+struct DriverGroup(Child);
+
+impl Drop for DriverGroup {
+    fn drop(&mut self) {
+        if let Some(pid) = self.0.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{pid}")])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+    }
 }
 
 /// A Chromium profile directory removed afterwards.

@@ -141,3 +141,41 @@ async fn the_shell_fits_a_390_px_phone_without_sideways_scrolling() -> anyhow::R
     sim.stop().await;
     Ok(())
 }
+
+/// Processes whose command line names `needle` (a browser's profile folder).
+fn processes_naming(needle: &str) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let pid = entry.file_name().to_str()?.parse::<u32>().ok()?;
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            String::from_utf8_lossy(&cmdline).contains(needle).then_some(pid)
+        })
+        .collect()
+}
+
+/// A test that fails before closing its session drops its browser: the Chromium behind
+/// ChromeDriver must end with it, not live on with no parent (issue 15).
+#[tokio::test]
+async fn a_browser_dropped_without_closing_leaves_no_chromium_running() -> anyhow::Result<()> {
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    browser.client.goto(&site.url()).await?;
+    browser.wait_for_text("h1", |text| text == "Shotline").await?;
+    let profile = browser.profile_dir().to_string_lossy().into_owned();
+    assert!(
+        !processes_naming(&profile).is_empty(),
+        "Chromium should be running with profile {profile}"
+    );
+    drop(browser);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut left = processes_naming(&profile);
+    while !left.is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        left = processes_naming(&profile);
+    }
+    assert!(left.is_empty(), "Chromium processes left running: {left:?}");
+    Ok(())
+}
