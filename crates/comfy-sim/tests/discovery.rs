@@ -96,3 +96,20 @@ async fn every_object_info_class_has_a_description() {
         assert!(spec["description"].is_string(), "{class}");
     }
 }
+
+/// api_server/routes/internal/internal_routes.py `get_raw_logs`: the log ring as
+/// `{"t": iso time, "m": text}` entries and the terminal size (80x24 without a terminal).
+#[tokio::test]
+async fn internal_raw_logs_answer_entries_and_terminal_size() {
+    let sim = spawn_default().await;
+    let (status, logs) = sim.get_json("/internal/logs/raw").await;
+    assert_eq!(status, 200);
+    assert_eq!(key_set(&logs), ["entries", "size"]);
+    assert_eq!(logs["size"], serde_json::json!({"cols": 80, "rows": 24}));
+    let entries = logs["entries"].as_array().expect("entries");
+    assert!(!entries.is_empty());
+    for entry in entries {
+        assert_eq!(key_set(entry), ["m", "t"]);
+        assert!(entry["t"].as_str().is_some_and(|time| time.contains('T')));
+    }
+}

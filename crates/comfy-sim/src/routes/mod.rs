@@ -3,6 +3,7 @@
 mod control;
 mod discovery;
 mod history;
+mod logs;
 mod object_info;
 mod prompt;
 mod sim_faults;
@@ -23,7 +24,11 @@ use crate::{origin, ws};
 pub fn app(sim: Arc<Sim>) -> Router {
     let comfy = comfy_routes();
     let body_limit_bytes = usize::try_from(sim.config.max_upload_size_bytes()).unwrap_or(usize::MAX);
-    let mut router = Router::new().merge(comfy.clone()).nest("/api", comfy);
+    // server.py mounts its internal routes as a sub-app at `/internal` only, not under `/api`.
+    let mut router = Router::new()
+        .merge(comfy.clone())
+        .nest("/api", comfy)
+        .merge(logs::routes());
     if sim.config.faults {
         router = router
             .merge(sim_faults::routes())
@@ -39,6 +44,7 @@ pub fn app(sim: Arc<Sim>) -> Router {
 
 fn comfy_routes() -> Router<Arc<Sim>> {
     Router::new()
+        .route("/", get(index_page))
         .route("/ws", get(ws::upgrade))
         .merge(discovery::routes())
         .merge(prompt::routes())
@@ -48,3 +54,21 @@ fn comfy_routes() -> Router<Arc<Sim>> {
         .merge(upload::routes())
         .merge(object_info::routes())
 }
+
+/// The frontend's `index.html` in 0.3.64 (`get_root`): no frontend here, only a page that
+/// says what this is, with the same type and cache headers (trace m_misc, `GET /`).
+async fn index_page() -> impl axum::response::IntoResponse {
+    use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, EXPIRES, PRAGMA};
+    (
+        [
+            (CONTENT_TYPE, "text/html"),
+            (CACHE_CONTROL, "no-cache"),
+            (PRAGMA, "no-cache"),
+            (EXPIRES, "0"),
+        ],
+        INDEX_HTML,
+    )
+}
+
+const INDEX_HTML: &str = "<!DOCTYPE html><html><head><title>comfy-sim</title></head>\
+<body><p>comfy-sim: a ComfyUI 0.3.64 stand-in without a frontend.</p></body></html>\n";
