@@ -14,12 +14,11 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 
 use crate::state::Sim;
-use crate::{origin, ws};
+use crate::{aiohttp, origin, ws};
 
 pub fn app(sim: Arc<Sim>) -> Router {
     let comfy = comfy_routes();
@@ -32,14 +31,19 @@ pub fn app(sim: Arc<Sim>) -> Router {
     if sim.config.faults {
         router = router
             .merge(sim_faults::routes())
-            .fallback(|| async { StatusCode::NOT_FOUND })
+            .fallback(aiohttp::unmatched)
             .layer(from_fn_with_state(Arc::clone(&sim), sim_faults::guard));
     }
-    router
-        .fallback(|| async { StatusCode::NOT_FOUND })
+    let routed = router
+        .fallback(aiohttp::unmatched)
         .layer(DefaultBodyLimit::max(body_limit_bytes))
-        .layer(from_fn_with_state(Arc::clone(&sim), origin::guard))
-        .with_state(sim)
+        .with_state(Arc::clone(&sim));
+    // `Router::layer` wraps each route on its own, where axum's 405 has no `Allow` header yet;
+    // these two must see the router's finished answers, so they wrap it from outside.
+    Router::new()
+        .fallback_service(routed)
+        .layer(from_fn(aiohttp::reshape_method_mismatch))
+        .layer(from_fn_with_state(sim, origin::guard))
 }
 
 fn comfy_routes() -> Router<Arc<Sim>> {

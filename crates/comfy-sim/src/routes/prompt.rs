@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -15,9 +15,6 @@ use crate::queue::{PromptNumber, QueueItem};
 use crate::state::Sim;
 use crate::validate::{Rejection, validate};
 
-/// aiohttp's answer when a handler raises: what 0.3.64 sends for non-JSON bodies (trace c).
-const INTERNAL_ERROR_TEXT: &str = "500 Internal Server Error\n\nServer got itself in trouble";
-
 pub fn routes() -> Router<Arc<Sim>> {
     Router::new().route("/prompt", get(queue_info).post(submit))
 }
@@ -26,13 +23,9 @@ async fn queue_info(State(sim): State<Arc<Sim>>) -> Json<Value> {
     Json(json!({"exec_info": {"queue_remaining": sim.queue_remaining()}}))
 }
 
+/// What 0.3.64 sends when `post_prompt` raises: non-JSON bodies, `prompt` not an object (trace c).
 fn internal_error() -> Response {
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        INTERNAL_ERROR_TEXT,
-    )
-        .into_response()
+    crate::aiohttp::internal_server_error()
 }
 
 async fn submit(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
