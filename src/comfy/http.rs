@@ -21,6 +21,13 @@ use web_sys::{AbortSignal, Blob, RequestCredentials, RequestMode};
 
 use super::error::ComfyError;
 
+/// The part of `GET /api/jobs` that tells a jobs API from anything else answering 200.
+#[derive(serde::Deserialize)]
+struct JobsPage {
+    #[allow(dead_code, reason = "only its presence is checked")]
+    jobs: Vec<serde::de::IgnoredAny>,
+}
+
 /// How long an error body may be when shown to a person.
 const ERROR_BODY_MAX_CHARS: usize = 2_000;
 
@@ -147,10 +154,23 @@ impl ComfyClient {
         ))
     }
 
-    /// Stops a running prompt: newer servers cancel it atomically with
-    /// `POST /api/jobs/{id}/cancel`; older ones (0.3.64 answers 404, trace m) get the
-    /// targeted interrupt instead.
-    pub async fn stop_running(&self, prompt_id: &str) -> Result<(), ComfyError> {
+    /// Whether the server has ComfyUI's jobs API (`GET /api/jobs`, newer than 0.3.64),
+    /// asked with a GET because a GET is what every version answers readably: 0.3.64's
+    /// catch-all static route gives an unknown GET a 404 *with* CORS headers, while a POST
+    /// to an unknown route gets aiohttp's bare 405, which a page on another origin cannot
+    /// even read (comfy-sim's aiohttp.rs, issue 16). So which cancel route to use is
+    /// decided from this answer, never by trying the POST.
+    pub async fn has_jobs_api(&self) -> Result<bool, ComfyError> {
+        match self.get_json::<JobsPage>("/jobs?limit=1").await {
+            Ok(_) => Ok(true),
+            Err(ComfyError::Http { status: 404, .. } | ComfyError::Decode { .. }) => Ok(false),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// `POST /api/jobs/{id}/cancel`: interrupts the job if it runs, dequeues it if it
+    /// waits (servers with the jobs API only, see [`Self::has_jobs_api`]).
+    pub async fn cancel_job(&self, prompt_id: &str) -> Result<(), ComfyError> {
         let url = self
             .server
             .api(&format!("/jobs/{}/cancel", encode_query_value(prompt_id)));
@@ -158,13 +178,7 @@ impl ComfyClient {
             .builder(Request::post(&url))
             .build()
             .map_err(|error| ComfyError::Request(error.to_string()))?;
-        match self.send(&url, request).await {
-            Ok(_) => Ok(()),
-            Err(ComfyError::Http {
-                status: 404 | 405, ..
-            }) => self.interrupt(prompt_id).await,
-            Err(error) => Err(error),
-        }
+        self.send(&url, request).await.map(drop)
     }
 
     /// Interrupts `prompt_id` only if it is the one running: the untargeted form would

@@ -183,10 +183,37 @@ pub(super) fn run_effect(engine: &EngineRef, prompt_id: &str, effect: Effect) {
         }),
         Effect::Interrupt => spawn_local(async move {
             if let Some(client) = client_for(&engine, &prompt_id) {
-                let _ = client.stop_running(&prompt_id).await;
+                let _ = stop_running(&engine, &client, &prompt_id).await;
             }
             reconcile::request(&engine, &prompt_id);
         }),
+    }
+}
+
+/// Newer servers cancel a job atomically with the jobs API; 0.3.64 has only the targeted
+/// interrupt, which stops `prompt_id` only if it is the one running (trace e), never
+/// another person's work. Which one is known from the server, asked once per link.
+async fn stop_running(
+    engine: &EngineRef,
+    client: &crate::comfy::ComfyClient,
+    prompt_id: &str,
+) -> Result<(), crate::comfy::ComfyError> {
+    let key = client.server().as_str().to_owned();
+    let known = engine.borrow().servers.get(&key).and_then(|link| link.jobs_api);
+    let jobs_api = match known {
+        Some(jobs_api) => jobs_api,
+        None => {
+            let jobs_api = client.has_jobs_api().await?;
+            if let Some(link) = engine.borrow_mut().servers.get_mut(&key) {
+                link.jobs_api = Some(jobs_api);
+            }
+            jobs_api
+        }
+    };
+    if jobs_api {
+        client.cancel_job(prompt_id).await
+    } else {
+        client.interrupt(prompt_id).await
     }
 }
 

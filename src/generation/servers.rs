@@ -65,6 +65,9 @@ pub(super) struct ServerLink {
     pub reconcile_in_flight: bool,
     pub last_reconcile_ms: f64,
     pub reconcile_requested: bool,
+    /// Whether the server has the jobs API (and so `POST /api/jobs/{id}/cancel`); asked
+    /// once, on the first cancel.
+    pub jobs_api: Option<bool>,
     pub status: RwSignal<SocketStatus>,
 }
 
@@ -99,6 +102,7 @@ pub(super) fn ensure_link(engine: &EngineRef, server: &ServerUrl) {
             reconcile_in_flight: false,
             last_reconcile_ms: 0.0,
             reconcile_requested: true,
+            jobs_api: None,
             status,
         },
     );

@@ -1,7 +1,7 @@
 //! Finished prompts, in insertion order and capped like ComfyUI's `MAXIMUM_HISTORY_SIZE`.
 
 use indexmap::IndexMap;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// ComfyUI 0.3.64 keeps at most this many history entries in memory.
 pub const MAXIMUM_HISTORY_ENTRIES: usize = 10_000;
@@ -40,8 +40,10 @@ impl History {
     }
 
     /// `GET /history`: without `offset` the newest `max_items` in oldest-first order, with it
-    /// `max_items` entries counted from the oldest (trace m_misc).
-    pub fn page(&self, max_items: Option<usize>, offset: Option<usize>) -> Map<String, Value> {
+    /// `max_items` entries counted from the oldest (trace m_misc). An `IndexMap`, not a JSON
+    /// object: serde_json's `Map` sorts its keys, and the order is the one the prompts finished
+    /// in (trace d: p0, p6, p5, p1, ...), which clients read as "newest last".
+    pub fn page(&self, max_items: Option<usize>, offset: Option<usize>) -> IndexMap<String, Value> {
         let start = match (offset, max_items) {
             (Some(offset), _) => offset,
             (None, Some(max_items)) => self.entries.len().saturating_sub(max_items),

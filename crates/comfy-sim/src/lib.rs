@@ -4,6 +4,7 @@
 //! bodies, WebSocket message order) and runs weight-free nodes for real, so Shotline's tests
 //! and demos need no GPU and no model files.
 
+mod aiohttp;
 mod cache;
 pub mod cli;
 pub mod config;

@@ -13,14 +13,17 @@ use axum::response::{IntoResponse, Response};
 
 use crate::state::Sim;
 
-/// The four headers ComfyUI adds to every response in CORS mode, 404s and 400s included.
+/// The four headers ComfyUI adds in CORS mode to every response a handler returns, 404s and
+/// 400s included; not to what aiohttp answers for a raised exception (see `aiohttp`).
 const CORS_ALLOW_METHODS: &str = "POST, GET, DELETE, PUT, OPTIONS";
 const CORS_ALLOW_HEADERS: &str = "Content-Type, Authorization";
 
 pub async fn guard(State(sim): State<Arc<Sim>>, request: Request, next: Next) -> Response {
     if let Some(allowed_origin) = &sim.config.cors_origin {
         let mut response = respond(request, next).await;
-        add_cors_headers(response.headers_mut(), allowed_origin);
+        if !crate::aiohttp::skips_middlewares(&response) {
+            add_cors_headers(response.headers_mut(), allowed_origin);
+        }
         return response;
     }
     if is_cross_origin_to_loopback(request.headers()) {

@@ -87,13 +87,17 @@ impl PromptQueue {
         self.running.as_ref()
     }
 
-    /// Removes pending prompts by id; returns whether anything was removed.
+    /// Removes pending prompts by id; returns whether anything was removed. Like execution.py's
+    /// `delete_queue_item`, called once per id: the first match goes, then the heap is rebuilt,
+    /// which decides the layout `/queue` shows next.
     pub fn delete_pending(&mut self, prompt_ids: &[String]) -> bool {
-        let before = self.pending.len();
-        self.pending.retain(|item| !prompt_ids.contains(&item.prompt_id));
-        let removed = self.pending.len() != before;
-        if removed {
-            heapify(&mut self.pending);
+        let mut removed = false;
+        for prompt_id in prompt_ids {
+            if let Some(index) = self.pending.iter().position(|item| &item.prompt_id == prompt_id) {
+                self.pending.remove(index);
+                heapify(&mut self.pending);
+                removed = true;
+            }
         }
         removed
     }

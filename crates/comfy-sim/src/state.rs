@@ -41,6 +41,8 @@ pub struct Sim {
     /// The global counter behind `number`, consumed even by rejected prompts (trace c).
     pub prompt_counter: AtomicU64,
     pub nodes: crate::nodes::NodeRegistry,
+    /// When the simulator started, the time of its start-up log (`/internal/logs/raw`).
+    pub started_at: std::time::SystemTime,
 }
 
 /// A panic while holding one of these locks leaves plain data behind that is still usable,
@@ -56,6 +58,7 @@ impl Sim {
             restart_count: AtomicU64::new(0),
             prompt_counter: AtomicU64::new(0),
             nodes,
+            started_at: std::time::SystemTime::now(),
             config,
             dirs,
             hub: Hub::default(),

@@ -178,3 +178,47 @@ async fn every_validation_case_of_trace_c_gets_the_recorded_status_and_error_typ
     }
     assert!(checked >= 12, "all /prompt cases of trace c were replayed");
 }
+
+/// execution.py sends the ids of the prompt's cached nodes as a list (trace b:
+/// `["2", "3", "1"]`, a Python set, so in no particular order).
+#[tokio::test]
+async fn execution_error_lists_current_outputs_as_node_ids_like_trace_b() {
+    let sim = spawn_default().await;
+    let trace = load_fixture("traces/b_execution_error.json");
+    let recorded = trace["events"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|event| event["kind"] == "ws_message" && event["msg"]["type"] == "execution_error")
+        .map(|event| event["msg"]["data"].clone())
+        .expect("recorded execution_error");
+    let (body, frames) = run_prompt(&sim, "errors", &trace["workflow"]).await;
+    let ours = frames
+        .iter()
+        .find(|frame| frame.kind() == "execution_error")
+        .map(|frame| frame.json()["data"].clone())
+        .expect("execution_error");
+    assert_eq!(keys(&ours), keys(&recorded));
+    let as_set = |list: &Value| -> Option<BTreeSet<String>> {
+        list.as_array().map(|ids| {
+            ids.iter()
+                .filter_map(|id| id.as_str().map(str::to_owned))
+                .collect()
+        })
+    };
+    assert_eq!(
+        as_set(&ours["current_outputs"]),
+        as_set(&recorded["current_outputs"])
+    );
+    let prompt_id = body["prompt_id"].as_str().expect("id");
+    let (_, history) = sim.get_json(&format!("/history/{prompt_id}")).await;
+    let last = history[prompt_id]["status"]["messages"]
+        .as_array()
+        .and_then(|messages| messages.last())
+        .cloned()
+        .expect("messages");
+    assert_eq!(
+        as_set(&last[1]["current_outputs"]),
+        as_set(&recorded["current_outputs"])
+    );
+}

@@ -7,6 +7,8 @@ use common::trace::{
     Shape, Trace, assert_same_keys, assert_same_shapes, collapse_steps, kinds, prompt_window, shapes,
 };
 use common::{Frame, Socket, TestSim, spawn_default};
+use indexmap::IndexMap;
+use serde::de::IgnoredAny;
 use serde_json::{Value, json};
 
 /// Delay of a prompt that must still be running while the test queues and inspects others.
@@ -22,6 +24,41 @@ async fn resubmit(sim: &TestSim, client_id: &str, recorded: &Value, delay_s: f64
     let response = sim.post_json("/prompt", &body).await;
     assert_eq!(response.status(), 200);
     (prompt_id, response.json().await.expect("JSON"))
+}
+
+/// Re-submits a recorded body under its own `prompt_id`, with its own step delay.
+async fn resubmit_keeping_id(
+    sim: &TestSim,
+    client_id: &str,
+    recorded: &Value,
+    delay_s: f64,
+) -> (String, Value) {
+    let mut body = recorded.clone();
+    body["prompt"]["2"]["inputs"]["delay"] = json!(delay_s);
+    body["client_id"] = json!(client_id);
+    let response = sim.post_json("/prompt", &body).await;
+    assert_eq!(response.status(), 200);
+    let answer: Value = response.json().await.expect("JSON");
+    (answer["prompt_id"].as_str().expect("id").to_owned(), answer)
+}
+
+/// Positions in `ids` of the entries of a `/history` body, in the order the body lists them
+/// (read into an `IndexMap`: a `serde_json::Value` would sort the keys).
+async fn history_positions(sim: &TestSim, path: &str, ids: &[String]) -> Vec<Option<usize>> {
+    let text = sim
+        .http
+        .get(sim.url(path))
+        .send()
+        .await
+        .expect("answer")
+        .text()
+        .await
+        .expect("body");
+    let entries: IndexMap<String, IgnoredAny> = serde_json::from_str(&text).expect("JSON object");
+    entries
+        .keys()
+        .map(|prompt_id| ids.iter().position(|id| id == prompt_id))
+        .collect()
 }
 
 /// Reads frames into `frames` until one satisfies `until`.
@@ -76,9 +113,12 @@ async fn heap_ordered_pending_and_front_prompts_match_trace_d() {
     let mut socket = sim.socket("queue").await;
     socket.next_json().await;
     let (mut ids, mut recorded_ids) = (Vec::new(), Vec::new());
-    for (index, (body, recorded_id)) in trace.submissions().into_iter().enumerate() {
+    for (index, (mut body, recorded_id)) in trace.submissions().into_iter().enumerate() {
         let delay_s = if index == 0 { BLOCKING_STEP_DELAY_S } else { 0.0 };
-        let (prompt_id, answer) = resubmit(&sim, "queue", &body, delay_s).await;
+        // The recorded ids, so that an order that only looks right for some ids (history
+        // sorted by id, say) cannot pass by chance.
+        body["prompt_id"] = json!(recorded_id);
+        let (prompt_id, answer) = resubmit_keeping_id(&sim, "queue", &body, delay_s).await;
         let front = body["front"] == true;
         assert_eq!(answer["number"].as_i64().is_some_and(|number| number < 0), front);
         ids.push(prompt_id);
@@ -125,6 +165,52 @@ async fn heap_ordered_pending_and_front_prompts_match_trace_d() {
         let recorded = trace.prompt_messages("main", recorded_id);
         assert_same_shapes(&recorded, &ours(&frames, ours_id), "trace d prompt");
     }
+
+    // History lists prompts in the order they finished: p0, p6, p5, p1, p2, p3, p4.
+    let recorded_order: Vec<Option<usize>> = trace
+        .events()
+        .find(|event| event["kind"] == "note" && event["order"].is_array())
+        .and_then(|note| note["order"].as_array())
+        .into_iter()
+        .flatten()
+        .map(|entry| recorded_ids.iter().position(|id| entry[1] == id.as_str()))
+        .collect();
+    assert_eq!(recorded_order.len(), ids.len());
+    let _ = sim.wait_for_history(&last).await;
+    assert_eq!(
+        history_positions(&sim, "/history?max_items=7", &ids).await,
+        recorded_order,
+        "history in the order the heap ran the prompts"
+    );
+}
+
+/// server.py: a client `number` is used as `float(number)` and the counter is not touched;
+/// without one the counter is used (negated for `front`) and then advanced.
+#[tokio::test]
+async fn client_supplied_number_is_used_verbatim_and_leaves_the_counter_alone() {
+    let trace = Trace::load("c_validation_error");
+    let (body, _) = trace
+        .submissions()
+        .into_iter()
+        .find(|(body, _)| body.get("number").is_some())
+        .expect("trace c case 6 sends a number");
+    let sim = spawn_default().await;
+    let mut numbers = Vec::new();
+    for given in [None, Some(json!(1234.5)), Some(json!(7)), None, Some(json!("12"))] {
+        let mut request = body.clone();
+        request["prompt_id"] = json!(uuid::Uuid::new_v4().to_string());
+        match given {
+            Some(number) => request["number"] = number,
+            None => {
+                request.as_object_mut().map(|map| map.remove("number"));
+            }
+        }
+        let response = sim.post_json("/prompt", &request).await;
+        assert_eq!(response.status(), 200);
+        let answer: Value = response.json().await.expect("JSON");
+        numbers.push(answer["number"].to_string());
+    }
+    assert_eq!(numbers, ["0", "1234.5", "7.0", "1", "12.0"]);
 }
 
 #[tokio::test]

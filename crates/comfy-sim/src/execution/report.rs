@@ -34,7 +34,8 @@ pub(super) fn report_failure(
                 "exception_type": exception_type,
                 "traceback": [format!("  File \"<comfy-sim>/nodes.rs\", in {class_type}")],
                 "current_inputs": current_inputs(node),
-                "current_outputs": {},
+                // execution.py: the cache's node ids, i.e. every node of the prompt (trace b).
+                "current_outputs": run.item.prompt.keys().collect::<Vec<_>>(),
                 "timestamp": timestamp_ms(),
             }),
         ),

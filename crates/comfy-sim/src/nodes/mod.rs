@@ -5,6 +5,7 @@ mod fake_models;
 mod outputs;
 mod registry;
 mod render;
+mod texts;
 
 use std::sync::Arc;
 

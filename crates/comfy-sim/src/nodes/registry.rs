@@ -1,5 +1,6 @@
 //! Node specs as the real server describes them in `/object_info`, taken from the recorded
-//! `object_info_full.json`, limited to the classes this simulator can run.
+//! `object_info_full.json`, limited to the classes this simulator can run, with the
+//! descriptions and tooltips that file lacks put back (`texts`).
 
 use std::path::Path;
 
@@ -65,7 +66,8 @@ impl NodeRegistry {
                 specs.insert((*class).to_owned(), spec);
             }
         }
-        for spec in specs.values_mut() {
+        for (class, spec) in specs.iter_mut() {
+            super::texts::add_texts(class, spec);
             if let Some(ckpt) = spec.pointer_mut("/input/required/ckpt_name/0") {
                 *ckpt = json!(FAKE_CHECKPOINTS);
             }

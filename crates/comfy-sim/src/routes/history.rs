@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
+use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -33,9 +34,9 @@ async fn delay(sim: &Sim) {
     }
 }
 
-async fn list(State(sim): State<Arc<Sim>>, Query(page): Query<Page>) -> Json<Value> {
+async fn list(State(sim): State<Arc<Sim>>, Query(page): Query<Page>) -> Json<IndexMap<String, Value>> {
     delay(&sim).await;
-    Json(Value::Object(sim.history().page(page.max_items, page.offset)))
+    Json(sim.history().page(page.max_items, page.offset))
 }
 
 /// `{}` while queued, running or unknown; `{id: entry}` once finished.

@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -15,9 +15,6 @@ use crate::queue::{PromptNumber, QueueItem};
 use crate::state::Sim;
 use crate::validate::{Rejection, validate};
 
-/// aiohttp's answer when a handler raises: what 0.3.64 sends for non-JSON bodies (trace c).
-const INTERNAL_ERROR_TEXT: &str = "500 Internal Server Error\n\nServer got itself in trouble";
-
 pub fn routes() -> Router<Arc<Sim>> {
     Router::new().route("/prompt", get(queue_info).post(submit))
 }
@@ -26,27 +23,17 @@ async fn queue_info(State(sim): State<Arc<Sim>>) -> Json<Value> {
     Json(json!({"exec_info": {"queue_remaining": sim.queue_remaining()}}))
 }
 
+/// What 0.3.64 sends when `post_prompt` raises: non-JSON bodies, `prompt` not an object (trace c).
 fn internal_error() -> Response {
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        INTERNAL_ERROR_TEXT,
-    )
-        .into_response()
+    crate::aiohttp::internal_server_error()
 }
 
 async fn submit(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
     let Ok(Value::Object(request)) = serde_json::from_slice::<Value>(&body) else {
         return internal_error();
     };
-    // The counter moves for every submit, rejected ones too (trace c: 3 → 14).
-    let counter = sim.prompt_counter.fetch_add(1, Ordering::SeqCst);
-    let number = match request.get("number").and_then(Value::as_f64) {
-        Some(given) => Number::from_f64(given).unwrap_or_else(|| Number::from(counter)),
-        None if request.get("front").and_then(Value::as_bool) == Some(true) => {
-            Number::from(-i64::try_from(counter).unwrap_or(i64::MAX))
-        }
-        None => Number::from(counter),
+    let Some(number) = queue_number(&sim, &request) else {
+        return internal_error();
     };
     let prompt = match request.get("prompt") {
         None => {
@@ -87,6 +74,31 @@ async fn submit(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
     sim.queue_changed.notify_one();
     Json(json!({"prompt_id": prompt_id, "number": number, "node_errors": accepted.node_errors}))
         .into_response()
+}
+
+/// server.py: a client `number` is taken as `float(number)` and leaves the counter alone;
+/// otherwise the counter gives it (negated for a truthy `front`) and moves on, before
+/// validation, so rejected submits use up numbers too (trace c: 3 → 14). `None` where
+/// `float()` raises.
+fn queue_number(sim: &Sim, request: &Map<String, Value>) -> Option<Number> {
+    if let Some(given) = request.get("number") {
+        return crate::nodes::value_as_f64(given).and_then(Number::from_f64);
+    }
+    let counter = i64::try_from(sim.prompt_counter.fetch_add(1, Ordering::SeqCst)).unwrap_or(i64::MAX);
+    let front = request.get("front").is_some_and(is_truthy);
+    Some(Number::from(if front { -counter } else { counter }))
+}
+
+/// Python's truth value of a JSON value.
+fn is_truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(flag) => *flag,
+        Value::Number(number) => number.as_f64().is_some_and(|number| number != 0.0),
+        Value::String(text) => !text.is_empty(),
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(map) => !map.is_empty(),
+    }
 }
 
 fn rejection(error: Value, node_errors: Map<String, Value>) -> Response {

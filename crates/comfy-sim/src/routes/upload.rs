@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -49,11 +50,16 @@ async fn read_form(mut multipart: Multipart) -> Result<UploadForm, Response> {
     }
 }
 
-/// Missing file or a name/subfolder leaving the folder → 400 with an empty body.
-async fn upload(State(sim): State<Arc<Sim>>, multipart: Multipart) -> Response {
-    let form = match read_form(multipart).await {
-        Ok(form) => form,
-        Err(response) => return response,
+/// Missing file or a name/subfolder leaving the folder → 400 with an empty body, no
+/// Content-Type (trace l). aiohttp's `request.post()` also reads urlencoded or empty bodies,
+/// which have no file either, so those get the same 400, not axum's multipart rejection.
+async fn upload(State(sim): State<Arc<Sim>>, multipart: Result<Multipart, MultipartRejection>) -> Response {
+    let form = match multipart {
+        Ok(multipart) => match read_form(multipart).await {
+            Ok(form) => form,
+            Err(response) => return response,
+        },
+        Err(_) => UploadForm::default(),
     };
     let Some((file_name, bytes)) = form.file else {
         return StatusCode::BAD_REQUEST.into_response();

@@ -29,7 +29,7 @@ pub async fn upgrade(
         .client_id
         .filter(|id| !id.is_empty())
         .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
-    upgrade.on_upgrade(move |socket| serve(socket, sim, sid))
+    crate::aiohttp::sent_before_middlewares(upgrade.on_upgrade(move |socket| serve(socket, sim, sid)))
 }
 
 async fn serve(socket: WebSocket, sim: Arc<Sim>, sid: String) {

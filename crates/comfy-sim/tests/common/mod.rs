@@ -15,6 +15,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+pub mod replay;
 pub mod trace;
 
 pub const WAIT_TIMEOUT: Duration = Duration::from_secs(60);
