@@ -53,3 +53,16 @@ where
         _ => Vec::new(),
     })
 }
+
+/// A list as it is, `null` as none, any other single value as a list of one: `text` is
+/// a list of strings for PreviewAny and ShowText, but some custom nodes send a bare string.
+pub(crate) fn one_or_many<'de, D>(deserializer: D) -> Result<Vec<Value>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Ok(match Value::deserialize(deserializer)? {
+        Value::Array(items) => items,
+        Value::Null => Vec::new(),
+        other => vec![other],
+    })
+}
