@@ -128,6 +128,39 @@ async fn a_job_written_before_a_reload_is_read_back_after_it() {
 }
 
 #[wasm_bindgen_test]
+async fn a_seed_of_u64_max_reads_back_exact_in_the_job_and_the_prompt_it_sent() {
+    // IndexedDB holds numbers as f64: as plain numbers these would come back rounded.
+    let name = fresh_name();
+    let mut record = job("prompt-seed", "project-1", JobStatus::Done);
+    record.seed = Some(u64::MAX);
+    record.prompt = serde_json::json!({ "3": { "class_type": "KSampler", "inputs": { "seed": u64::MAX } } });
+    open(&name).await.put_job(&record).await.expect("job saved");
+
+    let back = open(&name)
+        .await
+        .get_job("prompt-seed")
+        .await
+        .expect("read")
+        .expect("found");
+    assert_eq!(back.seed, Some(u64::MAX));
+    assert_eq!(back.prompt["3"]["inputs"]["seed"].as_u64(), Some(u64::MAX));
+}
+
+#[wasm_bindgen_test]
+async fn a_fixed_shot_seed_of_u64_max_reads_back_exact_after_a_reload() {
+    let name = fresh_name();
+    let mut project = project_with_shots(1);
+    project.scenes[0].shots[0].seed = shotline_model::project::Seed::Fixed(u64::MAX);
+    open(&name).await.insert_project(&project).await.expect("saved");
+
+    let reloaded = open(&name).await.load_project(&project.id).await.expect("opens");
+    assert_eq!(
+        reloaded.project.scenes[0].shots[0].seed,
+        shotline_model::project::Seed::Fixed(u64::MAX)
+    );
+}
+
+#[wasm_bindgen_test]
 async fn unfinished_jobs_are_the_active_ones_and_project_jobs_are_the_projects_own() {
     let storage = open(&fresh_name()).await;
     for record in [

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use shotline_model::project::MediaId;
 use shotline_model::server_url::ServerUrl;
-use shotline_protocol::MediaKind;
+use shotline_protocol::{Media, MediaKind};
 
 use super::engine::EngineRef;
 use super::handle::track;
@@ -69,14 +69,10 @@ fn follow_again(engine: &EngineRef, record: JobRecord) {
 /// A stored output; its MIME type comes from the media store, which only accepts media
 /// types, and is mapped onto the fixed table so nothing server-made reaches a data URL.
 fn stored_output(media_id: &str, mime: &str, data_url: String) -> OutputMedia {
-    let (kind, mime): (MediaKind, &'static str) = match mime {
-        "video/mp4" => (MediaKind::Video, "video/mp4"),
-        "video/webm" => (MediaKind::Video, "video/webm"),
-        "image/gif" => (MediaKind::AnimatedImage, "image/gif"),
-        "image/webp" => (MediaKind::Image, "image/webp"),
-        "image/jpeg" => (MediaKind::Image, "image/jpeg"),
-        _ => (MediaKind::Image, "image/png"),
-    };
+    let Media { kind, mime } = Media::from_mime(mime).unwrap_or(Media {
+        kind: MediaKind::Image,
+        mime: "image/png",
+    });
     OutputMedia {
         file_name: media_id.to_owned(),
         kind,

@@ -27,9 +27,13 @@ pub struct JobRecord {
     /// Derived by the caller from `job`'s state; kept apart so the status index can find
     /// unfinished jobs without reading every row.
     pub status: JobStatus,
-    /// The exact API prompt sent, for the run manifest.
+    /// The exact API prompt sent, for the run manifest and Resubmit. Stored as JSON
+    /// text: its seed inputs are u64 numbers the browser's JSON would round.
+    #[serde(with = "shotline_model::js_safe::json_text")]
     pub prompt: serde_json::Value,
     pub profile_id: Option<String>,
+    /// Stored as text, for the same reason (old records hold a number).
+    #[serde(default, with = "shotline_model::js_safe::optional_integer")]
     pub seed: Option<u64>,
     /// Media ids of the outputs that were saved.
     pub outputs: Vec<String>,

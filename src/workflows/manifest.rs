@@ -19,7 +19,7 @@ pub fn run_manifest(record: &JobRecord, profile_name: Option<&str>) -> Value {
     let state = record.job.state();
     let finished_ms = state.is_terminal().then_some(record.updated_ms);
     let outputs = match state {
-        JobState::Done { outputs } => outputs
+        JobState::Done { outputs, .. } => outputs
             .iter()
             .map(|file| {
                 json!({

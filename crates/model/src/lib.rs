@@ -1,6 +1,7 @@
 //! Shotline's domain model, pure Rust: the project/timeline types and their reducers,
 //! workflow import, node mapping, preflight and prompt building.
 
+pub mod js_safe;
 pub mod ordered;
 pub mod pool;
 pub mod project;

@@ -3,6 +3,7 @@
 
 mod control;
 mod history;
+mod node_output;
 mod object_info;
 mod prompt;
 mod queue;
@@ -10,10 +11,8 @@ mod system_stats;
 mod upload;
 
 pub use control::{InterruptRequest, QueueRequest};
-pub use history::{
-    FileRef, History, HistoryEntry, HistoryMessage, HistoryStatus, NodeMeta, NodeOutput, RunVerdict,
-    StatusStr,
-};
+pub use history::{History, HistoryEntry, HistoryMessage, HistoryStatus, NodeMeta, RunVerdict, StatusStr};
+pub use node_output::{FileRef, NodeOutput, NotShown, RunOutputs};
 pub use object_info::{InputKind, InputSpec, NodeClass, NodeInputs, ObjectInfo};
 pub use prompt::{
     ApiPrompt, MissingNode, NodeError, NodeTitle, PromptAccepted, PromptError, PromptErrorKind, PromptNode,

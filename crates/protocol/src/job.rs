@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::http::ApiPrompt;
+use crate::http::{ApiPrompt, NotShown};
 use progress::ProgressTracker;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,6 +40,9 @@ pub struct Job {
     progress: ProgressTracker,
     /// Reconciliations in a row that found the prompt in neither queue nor history.
     missing_reconciles: u32,
+    /// Outputs of the finished run that are not fetched, for the Done state.
+    #[serde(default)]
+    not_shown: NotShown,
 }
 
 impl Job {
@@ -62,6 +65,7 @@ impl Job {
             cancel: None,
             run_ended: false,
             missing_reconciles: 0,
+            not_shown: NotShown::default(),
         }
     }
 

@@ -8,6 +8,7 @@
 pub mod frame;
 pub mod http;
 pub mod job;
+mod lenient;
 pub mod media;
 pub mod server_report;
 pub mod ws;

@@ -2,8 +2,8 @@
 //!
 //! The kind comes from the file's extension, or the `format` VideoHelperSuite reports,
 //! never from the output key: SaveAnimatedWEBP, SaveAnimatedPNG and even core SaveVideo
-//! report under `images` (trace h). MIME types come from a fixed table of image and video
-//! types, so a server-chosen string never ends up in a data URL.
+//! report under `images` (trace h). MIME types come from a fixed table of image, video
+//! and audio types, so a server-chosen string never ends up in a data URL.
 
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +29,8 @@ pub enum MediaKind {
     AnimatedImage,
     /// Shown with `<video>`.
     Video,
+    /// SaveAudio's FLAC, SaveAudioMP3, SaveAudioOpus: played with `<audio>`.
+    Audio,
 }
 
 /// A media type this app can show: its kind and MIME type.
@@ -48,7 +50,26 @@ const MEDIA_TYPES: &[(&str, &str, MediaKind)] = &[
     ("mp4", "video/mp4", MediaKind::Video),
     ("webm", "video/webm", MediaKind::Video),
     ("mov", "video/quicktime", MediaKind::Video),
+    ("flac", "audio/flac", MediaKind::Audio),
+    ("mp3", "audio/mpeg", MediaKind::Audio),
+    ("wav", "audio/wav", MediaKind::Audio),
+    // SaveAudioOpus writes Ogg Opus, which browsers play as audio/ogg.
+    ("opus", "audio/ogg", MediaKind::Audio),
+    ("ogg", "audio/ogg", MediaKind::Audio),
+    ("m4a", "audio/mp4", MediaKind::Audio),
 ];
+
+impl Media {
+    /// The media a stored MIME type stands for, as this app's own table spells it, or
+    /// `None` for a type this app does not show. A GIF is animated; a stored WEBP or
+    /// PNG lost its animated flag, which `<img>` does not need.
+    pub fn from_mime(mime: &str) -> Option<Self> {
+        MEDIA_TYPES
+            .iter()
+            .find(|(_, known, _)| known.eq_ignore_ascii_case(mime))
+            .map(|(_, mime, kind)| Self { kind: *kind, mime })
+    }
+}
 
 impl OutputFile {
     pub fn new(node_id: &str, file: &FileRef, animated: bool) -> Self {
@@ -62,8 +83,8 @@ impl OutputFile {
         }
     }
 
-    /// The media this file is, or `None` when it is not an image or video this app
-    /// shows (then it is not fetched into a data URL).
+    /// The media this file is, or `None` when it is not an image, video or audio file
+    /// this app shows (then it is not fetched into a data URL).
     pub fn media(&self) -> Option<Media> {
         // The extension first: `/view` sets Content-Type from it, so the bytes are
         // labelled that way anyway. `format` covers names without a known extension.
@@ -84,7 +105,7 @@ impl OutputFile {
         self.media().map(|media| media.kind)
     }
 
-    /// The MIME type for a data URL: always an `image/*` or `video/*` type.
+    /// The MIME type for a data URL: always an `image/*`, `video/*` or `audio/*` type.
     pub fn mime(&self) -> Option<&'static str> {
         self.media().map(|media| media.mime)
     }

@@ -142,3 +142,30 @@ fn prompt_pending_behind_an_interrupted_one_still_runs_to_done() {
         ["trace_e_00002_.png"]
     );
 }
+
+#[test]
+fn non_json_submit_answered_with_a_plain_text_500_fails_as_refused_quoting_the_server() {
+    // Trace c, request 8: the body was not JSON; the 500 answer is text/plain.
+    let trace = trace("c_validation_error.json");
+    let answer = support::responses(&trace, "POST", "/prompt")
+        .into_iter()
+        .find(|e| e["status"] == 500)
+        .expect("trace c records a 500");
+    let text = answer["text"].as_str().unwrap();
+    let mut job = support::jobs::job();
+    shotline_protocol::apply(
+        &mut job,
+        shotline_protocol::JobEvent::SubmitFailed {
+            status: 500,
+            body: text,
+        },
+        0,
+    );
+    let (node, class, message, kind) = failure(job.state());
+    assert_eq!((node, class), (None, None));
+    assert_eq!(kind, FailureKind::SubmitRefused { status: 500 });
+    assert_eq!(
+        message,
+        "500 Internal Server Error\n\nServer got itself in trouble"
+    );
+}

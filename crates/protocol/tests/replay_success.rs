@@ -31,7 +31,7 @@ fn image_prompt_goes_through_queue_and_run_and_ends_done_with_the_saved_png() {
     assert_eq!(states[1], JobState::Queued { place: None });
     assert!(matches!(states[2], JobState::Running(_)));
     assert_eq!(done_filenames(replay.state(A_FIRST)), ["trace_a_00003_.png"]);
-    let JobState::Done { outputs } = replay.state(A_FIRST) else {
+    let JobState::Done { outputs, .. } = replay.state(A_FIRST) else {
         unreachable!()
     };
     assert_eq!(outputs[0].node_id, "2");
@@ -126,7 +126,7 @@ fn animated_and_video_outputs_are_classified_by_extension_not_by_the_images_key(
     let id = "74d3eccc-7834-41b5-9486-a2198abdeda9";
     let mut replay = Replay::run(&trace("h_animated.json"));
     replay.fetch_all_outputs();
-    let JobState::Done { outputs } = replay.state(id) else {
+    let JobState::Done { outputs, .. } = replay.state(id) else {
         panic!("h did not end Done: {:?}", replay.state(id));
     };
     let by_name = |name: &str| outputs.iter().find(|f| f.filename == name).unwrap();

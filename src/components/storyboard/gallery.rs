@@ -88,6 +88,8 @@ fn GalleryTile(tile: Tile) -> impl IntoView {
         MediaKind::Image | MediaKind::AnimatedImage => {
             view! { <img src=url alt="" loading="lazy" /> }.into_any()
         }
+        // A player inside the tile's button could not be used; the shot card has one.
+        MediaKind::Audio => view! { <span class="gallery-audio" aria-hidden="true">"♪"</span> }.into_any(),
     };
     let number = tile.shot_number;
     let show = move |_| {

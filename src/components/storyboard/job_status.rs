@@ -144,7 +144,12 @@ fn state_line(view: &JobView, now_ms: f64, unreachable_since: Option<f64>) -> St
             let took = view
                 .finished_ms
                 .map(|end| format!(" in {} s", one_decimal((end - view.created_ms) / 1000.0)));
-            format!("Done{} on {host}", took.unwrap_or_default())
+            let note = view.state.outputs_note().map(|note| format!(" — {note}"));
+            format!(
+                "Done{} on {host}{}",
+                took.unwrap_or_default(),
+                note.unwrap_or_default()
+            )
         }
         JobState::Failed {
             node,

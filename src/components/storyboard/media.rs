@@ -1,5 +1,5 @@
-//! A take's outputs: images inline, videos in a looping player; each with Download and
-//! "use as the next shot's keyframe".
+//! A take's outputs: images inline, videos in a looping player, audio in a plain one;
+//! each with Download, and images and videos with "use as the next shot's keyframe".
 
 use leptos::html::{Dialog, Video};
 use leptos::prelude::*;
@@ -38,7 +38,7 @@ fn Output(output: OutputMedia, shot_id: ShotId) -> impl IntoView {
     let name = output.file_name.clone();
     let video = NodeRef::<Video>::new();
     let lightbox = NodeRef::<Dialog>::new();
-    let (player, source, label) = match output.kind {
+    let (player, keyframe) = match output.kind {
         MediaKind::Video => (
             view! {
                 <video node_ref=video src=url.clone() controls=true loop=true muted=true playsinline=true
@@ -52,8 +52,12 @@ fn Output(output: OutputMedia, shot_id: ShotId) -> impl IntoView {
                 </div>
             }
             .into_any(),
-            FrameSource::Video(video),
-            "Use this frame as next keyframe",
+            Some((FrameSource::Video(video), "Use this frame as next keyframe")),
+        ),
+        MediaKind::Audio => (
+            view! { <audio src=url.clone() controls=true preload="metadata" aria-label=format!("Audio {name}")></audio> }
+                .into_any(),
+            None,
         ),
         MediaKind::Image | MediaKind::AnimatedImage => (
             view! {
@@ -87,19 +91,21 @@ fn Output(output: OutputMedia, shot_id: ShotId) -> impl IntoView {
                 </dialog>
             }
             .into_any(),
-            FrameSource::Image(output.clone()),
-            "Use as next keyframe",
+            Some((FrameSource::Image(output.clone()), "Use as next keyframe")),
         ),
     };
-    let use_frame = move |_| {
-        use_as_next_keyframe(data, storage, shot_id.clone(), source.clone(), outcome);
-    };
+    let use_frame = keyframe.map(|(source, label)| {
+        let use_frame = move |_| {
+            use_as_next_keyframe(data, storage, shot_id.clone(), source.clone(), outcome);
+        };
+        view! { <button type="button" class="quiet" on:click=use_frame>{label}</button> }
+    });
     view! {
         <figure>
             {player}
             <figcaption>
                 <a href=url download=name.clone()>"Download"</a>
-                <button type="button" class="quiet" on:click=use_frame>{label}</button>
+                {use_frame}
             </figcaption>
             <p class="media-outcome" role="status">{move || outcome.get()}</p>
         </figure>

@@ -17,7 +17,8 @@ pub enum Seed {
     #[default]
     Random,
     /// The same seed every take, so a prompt tweak is the only thing that changes.
-    Fixed(u64),
+    /// Stored as text: the browser's JSON would round it (see [`crate::js_safe`]).
+    Fixed(#[serde(with = "crate::js_safe::integer")] u64),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::QueueItem;
+use super::node_output::{NodeOutput, RunOutputs};
+use crate::lenient::null_as_default;
 use crate::media::OutputFile;
 use crate::ws::{ExecutionError, ExecutionInterrupted, ServerMessage};
 
@@ -25,7 +27,8 @@ impl History {
 pub struct HistoryEntry {
     /// The queue item it ran as, stripped of the workflow.
     pub prompt: QueueItem,
-    #[serde(default)]
+    /// Absent or `null` reads as none: the run's verdict comes from `status` either way.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub outputs: BTreeMap<String, NodeOutput>,
     #[serde(default)]
     pub status: Option<HistoryStatus>,
@@ -69,32 +72,6 @@ pub struct NodeMeta {
     pub real_node_id: Option<String>,
 }
 
-/// The UI output of one node. Animated WEBP/PNG and core SaveVideo report under `images`
-/// with `animated: [true]` (trace h); VideoHelperSuite uses `gifs` with a `format`.
-/// Other keys (text, audio, ...) are not files this app shows and are ignored.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct NodeOutput {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub images: Vec<FileRef>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub gifs: Vec<FileRef>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub animated: Vec<bool>,
-}
-
-/// A file the server can serve from `/view?filename=&subfolder=&type=`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FileRef {
-    pub filename: String,
-    #[serde(default)]
-    pub subfolder: String,
-    /// `output`, `temp` (PreviewImage: may vanish) or `input`.
-    #[serde(rename = "type", default)]
-    pub folder_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-}
-
 /// How a finished prompt ended, according to its history entry.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunVerdict {
@@ -102,20 +79,6 @@ pub enum RunVerdict {
     /// The stored `execution_error`, when the entry kept it.
     Error(Option<ExecutionError>),
     Interrupted(Option<ExecutionInterrupted>),
-}
-
-impl NodeOutput {
-    /// The files of this node, in the order the server listed them.
-    pub fn files(&self, node_id: &str) -> Vec<OutputFile> {
-        // `animated` is one flag per node in practice (`[true]`), for all its images.
-        let animated = self.animated.iter().any(|flag| *flag);
-        let images = self.images.iter().map(|file| (file, animated));
-        let gifs = self.gifs.iter().map(|file| (file, false));
-        images
-            .chain(gifs)
-            .map(|(file, animated)| OutputFile::new(node_id, file, animated))
-            .collect()
-    }
 }
 
 impl HistoryEntry {
@@ -145,11 +108,17 @@ impl HistoryEntry {
         }
     }
 
-    /// Every output file of the prompt, by node id.
+    /// The prompt's outputs by node id: media files to show, and the rest counted.
+    pub fn run_outputs(&self) -> RunOutputs {
+        let mut run = RunOutputs::default();
+        for (node_id, output) in &self.outputs {
+            output.sort_into(node_id, &mut run);
+        }
+        run
+    }
+
+    /// The media files of the prompt, by node id.
     pub fn output_files(&self) -> Vec<OutputFile> {
-        self.outputs
-            .iter()
-            .flat_map(|(node_id, output)| output.files(node_id))
-            .collect()
+        self.run_outputs().files
     }
 }

@@ -1,7 +1,7 @@
 //! Final verdicts: a history entry, or a refused POST, turned into the job's end state.
 
 use super::{Effect, FailureKind, Job, JobState};
-use crate::http::{HistoryEntry, PromptRejected, RunVerdict};
+use crate::http::{HistoryEntry, PromptRejected, RunOutputs, RunVerdict};
 
 /// Long server bodies (an HTML 413 page, a traceback) are cut to this for display.
 const MAX_FAILURE_MESSAGE_CHARS: usize = 2000;
@@ -15,12 +15,17 @@ pub(super) fn apply_history(job: &mut Job, entry: &HistoryEntry) -> Effect {
     job.run_ended = true;
     match entry.verdict() {
         RunVerdict::Success => {
-            let outputs = entry.output_files();
+            let RunOutputs {
+                files: outputs,
+                not_shown,
+            } = entry.run_outputs();
             if outputs.is_empty() {
-                // e.g. SaveImageWebsocket: its image only went over the socket (trace j).
-                job.state = JobState::Done { outputs };
+                // Nothing to fetch: texts, 3D models, or nothing at all (trace j's
+                // SaveImageWebsocket sent its image over the socket only).
+                job.state = JobState::Done { outputs, not_shown };
                 return Effect::None;
             }
+            job.not_shown = not_shown;
             job.state = JobState::FetchingOutputs {
                 outputs: Some(outputs.clone()),
             };

@@ -75,6 +75,7 @@ fn outputs_fetched(job: &mut Job) -> Effect {
     {
         job.state = JobState::Done {
             outputs: std::mem::take(outputs),
+            not_shown: std::mem::take(&mut job.not_shown),
         };
     }
     Effect::None

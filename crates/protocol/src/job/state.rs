@@ -2,7 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::http::NotShown;
 use crate::media::OutputFile;
+
+/// What a Done take with nothing at all says. A run can succeed without outputs: a
+/// SaveImageWebsocket image only went over the socket (trace j), and a history entry
+/// without `outputs` still carries a success verdict.
+const NO_OUTPUTS: &str = "no outputs: ComfyUI kept no files or texts for this run";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum JobState {
@@ -18,8 +24,12 @@ pub enum JobState {
     FetchingOutputs {
         outputs: Option<Vec<OutputFile>>,
     },
+    /// `outputs` are the media files shown; `not_shown` what the run also made (texts,
+    /// 3D models, other files). Both empty: ComfyUI kept no outputs for the run.
     Done {
         outputs: Vec<OutputFile>,
+        #[serde(default, skip_serializing_if = "NotShown::is_empty")]
+        not_shown: NotShown,
     },
     Failed {
         node: Option<String>,
@@ -99,6 +109,18 @@ impl JobState {
             self,
             Self::Done { .. } | Self::Failed { .. } | Self::Cancelled | Self::Lost { .. }
         )
+    }
+
+    /// For a Done job, the sentence about what it does not show: outputs of a kind this
+    /// app does not play, or that there were none. `None` in any other state, or when
+    /// every output is shown.
+    pub fn outputs_note(&self) -> Option<String> {
+        match self {
+            Self::Done { outputs, not_shown } => not_shown
+                .sentence()
+                .or_else(|| outputs.is_empty().then(|| NO_OUTPUTS.to_owned())),
+            _ => None,
+        }
     }
 
     /// Still waiting for the server's verdict: queue or history may say more.

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::http::NodeOutput;
+use crate::lenient::{id_list, map_or_list, null_as_default};
 
 /// `execution_start`: the prompt left the queue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,7 +41,8 @@ pub struct Executed {
     pub node: String,
     #[serde(default)]
     pub display_node: Option<String>,
-    #[serde(default)]
+    /// `null` when a cached node had no UI output (execution.py 0.3.64 ~404-406).
+    #[serde(default, deserialize_with = "null_as_default")]
     pub output: NodeOutput,
 }
 
@@ -52,8 +54,10 @@ pub struct ExecutionSuccess {
     pub timestamp: Option<u64>,
 }
 
-/// `execution_error`: a node raised. `current_inputs` can hold big tensor dumps (trace b),
-/// kept as raw JSON because nothing reads them.
+/// `execution_error`: a node raised, or the graph could not go on. `current_inputs` maps
+/// input names to printed values, which can be big tensor dumps (trace b), except for a
+/// dependency cycle or an "Execution Blocked" node, which send `[]` (read as no inputs).
+/// `current_outputs` lists the node ids that had produced outputs (trace b).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExecutionError {
     pub prompt_id: String,
@@ -67,10 +71,10 @@ pub struct ExecutionError {
     pub exception_type: String,
     #[serde(default)]
     pub traceback: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "map_or_list")]
     pub current_inputs: BTreeMap<String, serde_json::Value>,
-    #[serde(default)]
-    pub current_outputs: serde_json::Value,
+    #[serde(default, deserialize_with = "id_list")]
+    pub current_outputs: Vec<String>,
 }
 
 /// `execution_interrupted`: `/interrupt` stopped the prompt at `node_id` (trace e).

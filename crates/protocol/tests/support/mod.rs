@@ -83,7 +83,7 @@ pub fn base64_decode(text: &str) -> Vec<u8> {
 /// The output file names of a Done job, in order; panics for any other state.
 pub fn done_filenames(state: &shotline_protocol::JobState) -> Vec<&str> {
     match state {
-        shotline_protocol::JobState::Done { outputs } => {
+        shotline_protocol::JobState::Done { outputs, .. } => {
             outputs.iter().map(|f| f.filename.as_str()).collect()
         }
         other => panic!("expected Done, got {other:?}"),
