@@ -505,3 +505,24 @@ async fn largest_projects_rank_projects_by_the_media_they_use() {
     );
     assert!(Storage::estimate().await.is_ok_and(|e| e.quota_bytes > 0.0));
 }
+
+/// One clientId per tab, kept for that tab's reloads: sessionStorage, never the
+/// localStorage every tab of the browser shares (ComfyUI keeps one socket per clientId,
+/// so a shared id silences the first tab when a second opens).
+#[wasm_bindgen_test]
+fn the_client_id_belongs_to_this_tab_and_stays_for_its_reloads() {
+    let window = web_sys::window().unwrap();
+    let local = window.local_storage().unwrap().unwrap();
+    local
+        .set_item("shotline.client_id", "shared-by-every-tab")
+        .unwrap();
+    let first = shotline::storage::settings::client_id();
+    assert_ne!(first, "shared-by-every-tab");
+    assert_eq!(shotline::storage::settings::client_id(), first);
+    let session = window.session_storage().unwrap().unwrap();
+    assert_eq!(
+        session.get_item("shotline.client_id").unwrap().as_deref(),
+        Some(first.as_str())
+    );
+    assert_eq!(local.get_item("shotline.client_id").unwrap(), None);
+}

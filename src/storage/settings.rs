@@ -24,11 +24,18 @@ pub fn save_server_url(url: &str) {
 
 const CLIENT_ID_KEY: &str = "shotline.client_id";
 
-/// The clientId this browser uses on every ComfyUI socket, made once and kept: ComfyUI
-/// sends a prompt's events only to the clientId that submitted it, so a reload with a
-/// new id would never hear about work already running.
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// This tab's clientId on every ComfyUI socket: made once per tab and kept across its
+/// reloads (sessionStorage), because ComfyUI sends a prompt's events only to the clientId
+/// that submitted it, so a reload with a new id would never hear about work already
+/// running. One per *tab*, not per browser: ComfyUI keeps one socket per clientId
+/// (`server.py`: a second connection with the id replaces the first in its table, so the
+/// first tab would hear nothing more while another tab has the project open; issue 16).
 pub fn client_id() -> String {
-    let storage = local_storage();
+    let storage = session_storage();
     if let Some(id) = storage
         .as_ref()
         .and_then(|s| s.get_item(CLIENT_ID_KEY).ok().flatten())
@@ -39,6 +46,10 @@ pub fn client_id() -> String {
     let id = uuid::Uuid::new_v4().simple().to_string();
     if let Some(storage) = storage {
         let _ = storage.set_item(CLIENT_ID_KEY, &id);
+    }
+    // The id every tab shared before, no longer used.
+    if let Some(local) = local_storage() {
+        let _ = local.remove_item(CLIENT_ID_KEY);
     }
     id
 }

@@ -57,6 +57,10 @@ pub struct FreshArgs {
     /// Where to make the clone and the cargo home (default: target/fresh, emptied first).
     #[arg(long)]
     dir: Option<PathBuf>,
+    /// Use this cargo home as it is (e.g. one an earlier fresh run filled) instead of an
+    /// empty one: a fresh clone with warm tools.
+    #[arg(long, value_name = "DIR")]
+    cargo_home: Option<PathBuf>,
 }
 
 pub fn run(root: &Path, args: FreshArgs) -> Result<ExitCode> {
@@ -66,7 +70,7 @@ pub fn run(root: &Path, args: FreshArgs) -> Result<ExitCode> {
         args.check.clone()
     };
     let base = args.dir.clone().unwrap_or_else(|| root.join("target/fresh"));
-    let machine = FreshMachine::set_up(root, &base, args.without_rust_src)?;
+    let machine = FreshMachine::set_up(root, &base, args.without_rust_src, args.cargo_home.as_deref())?;
     let mut all_ok = true;
     for check in checks {
         let ok = match check {
@@ -97,8 +101,18 @@ struct FreshMachine {
 }
 
 impl FreshMachine {
-    fn set_up(root: &Path, base: &Path, without_rust_src: bool) -> Result<Self> {
+    fn set_up(root: &Path, base: &Path, without_rust_src: bool, warm_home: Option<&Path>) -> Result<Self> {
         announce(&format!("A fresh machine in {}", base.display()));
+        if let Some(home) = warm_home
+            && base.exists()
+            && fs::canonicalize(home)?.starts_with(fs::canonicalize(base)?)
+        {
+            bail!(
+                "the cargo home {} is inside {}, which is emptied first: pass another --dir",
+                home.display(),
+                base.display()
+            );
+        }
         if base.exists() {
             fs::remove_dir_all(base).with_context(|| format!("emptying {}", base.display()))?;
         }
@@ -127,16 +141,31 @@ impl FreshMachine {
             detail("../shared linked beside the clone, as CI lays it out");
         }
 
-        let cargo_home = base.join("cargo-home");
-        let bin = cargo_home.join("bin");
-        fs::create_dir_all(&bin)?;
         let current_bin = current_cargo_bin();
-        let proxies = link_rustup_proxies(&current_bin, &bin)?;
-        detail(&format!(
-            "empty CARGO_HOME {} with rustup's proxies only ({})",
-            cargo_home.display(),
-            proxies.join(", ")
-        ));
+        let cargo_home = match warm_home {
+            Some(home) => {
+                let home =
+                    fs::canonicalize(home).with_context(|| format!("no cargo home at {}", home.display()))?;
+                detail(&format!(
+                    "the cargo home {} as it is (warm tools)",
+                    home.display()
+                ));
+                home
+            }
+            None => {
+                let home = base.join("cargo-home");
+                let bin = home.join("bin");
+                fs::create_dir_all(&bin)?;
+                let proxies = link_rustup_proxies(&current_bin, &bin)?;
+                detail(&format!(
+                    "empty CARGO_HOME {} with rustup's proxies only ({})",
+                    home.display(),
+                    proxies.join(", ")
+                ));
+                home
+            }
+        };
+        let bin = cargo_home.join("bin");
         // PATH without the old cargo bin, where Trunk and wasm-bindgen may already sit.
         let path = std::env::join_paths(
             std::iter::once(bin.clone()).chain(
