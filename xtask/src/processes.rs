@@ -56,13 +56,13 @@ pub struct Ended {
 pub fn end_descendants() -> Vec<Ended> {
     let found = live_descendants();
     if found.is_empty() {
-        reap_exited();
         return found;
     }
+    let mut signalled = found.clone();
     signal_all(&found, libc::SIGTERM);
     let deadline = Instant::now() + Duration::from_millis(TERM_GRACE_MS);
     while Instant::now() < deadline {
-        reap_exited();
+        reap(&signalled);
         if live_descendants().is_empty() {
             return found;
         }
@@ -75,9 +75,11 @@ pub fn end_descendants() -> Vec<Ended> {
             break;
         }
         signal_all(&stubborn, libc::SIGKILL);
+        signalled.extend(stubborn);
         std::thread::sleep(Duration::from_millis(POLL_MS));
-        reap_exited();
+        reap(&signalled);
     }
+    reap(&signalled);
     found
 }
 
@@ -103,14 +105,14 @@ fn signal_all(processes: &[Ended], signal: libc::c_int) {
     }
 }
 
-/// Collects the exit status of every exited child, ours or adopted, so none lingers as a
-/// zombie. Called only between commands, when no `Child` handle is waiting on one.
-fn reap_exited() {
-    loop {
-        // SAFETY: waitpid with a null status pointer and WNOHANG only reaps.
-        let pid = unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) };
-        if pid <= 0 {
-            break;
+/// Collects the exit status of the processes we ended that are (now) our children, so
+/// none lingers as a zombie; only these, never a child some `Child` handle waits on.
+fn reap(ended: &[Ended]) {
+    for process in ended {
+        // SAFETY: waitpid with a null status pointer and WNOHANG only reaps; for a pid that
+        // is not our child it returns -1 (ECHILD).
+        unsafe {
+            libc::waitpid(process.pid, std::ptr::null_mut(), libc::WNOHANG);
         }
     }
 }
@@ -206,14 +208,15 @@ mod tests {
         assert!(parse_stat("7 (chromium) Z 1 7").unwrap().zombie);
     }
 
-    /// What a browser left by a killed driver looks like: a process in a session of its
-    /// own whose parent has exited. Without the subreaper it belongs to init and nothing
-    /// of ours would find it; with it, it is ended with the command that started it.
+    /// What a browser left by a killed driver looks like: a process whose parent has
+    /// exited. Without the subreaper it belongs to init and nothing of ours would find it;
+    /// with it, it is ended with the command that started it. (No other test of this
+    /// binary starts processes, which this one would end too.)
     #[test]
-    fn a_detached_grandchild_is_ended_after_its_parent_exits() {
+    fn an_orphaned_grandchild_is_ended_after_its_parent_exits() {
         take_charge_of_descendants().unwrap();
         let output = Command::new("sh")
-            .args(["-c", "setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $!"])
+            .args(["-c", "sleep 300 </dev/null >/dev/null 2>&1 & echo $!"])
             .output()
             .unwrap();
         assert!(output.status.success());
@@ -224,7 +227,7 @@ mod tests {
                 .and_then(|stat| parse_stat(&stat))
                 .is_some_and(|entry| !entry.zombie)
         };
-        assert!(alive(orphan), "the detached sleep should be running");
+        assert!(alive(orphan), "the orphaned sleep should be running");
         assert!(live_descendants().iter().any(|process| process.pid == orphan));
 
         let ended = end_descendants();
@@ -233,7 +236,7 @@ mod tests {
                 .iter()
                 .any(|process| process.pid == orphan && process.command == "sleep")
         );
-        assert!(!alive(orphan), "the detached sleep outlived end_descendants");
+        assert!(!alive(orphan), "the orphaned sleep outlived end_descendants");
         assert!(live_descendants().is_empty());
     }
 }
