@@ -322,6 +322,25 @@ async fn a_bare_403_is_reported_as_the_origin_check_with_the_command() {
     );
 }
 
+/// 0.3.64's unhandled 500s (and a proxy's 502s) carry no CORS headers, so the browser
+/// hides them like an origin refusal; the server's readable `/system_stats` tells them
+/// apart, and only a real refusal gets the `--enable-cors-header` advice.
+#[wasm_bindgen_test]
+async fn a_500_this_page_cannot_read_is_a_server_failure_not_the_origin_check() {
+    fresh_sim().await;
+    set_faults(serde_json::json!({"http": {"path": "/queue", "status": 500, "times": 1, "raised": true}}))
+        .await;
+    let error = ComfyClient::new(sim_url()).queue().await.expect_err("500");
+    assert!(
+        matches!(error, ComfyError::UnreadableFailure { .. }),
+        "expected UnreadableFailure, got {error:?}"
+    );
+    assert!(error.is_transient(), "asked again, like any 500");
+    let sentence = error.to_string();
+    assert!(!sentence.contains("--enable-cors-header"), "{sentence}");
+    assert!(sentence.contains("ComfyUI's console"), "{sentence}");
+}
+
 #[wasm_bindgen_test]
 async fn five_hundred_finished_jobs_hold_no_previews() {
     fresh_sim().await;

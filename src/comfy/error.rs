@@ -16,6 +16,11 @@ pub enum ComfyError {
         page_origin: String,
         command: String,
     },
+    #[error(
+        "{url} failed with an error this page is not allowed to read (ComfyUI's error answers \
+         carry no CORS headers). ComfyUI's console shows what went wrong; Shotline asks again."
+    )]
+    UnreadableFailure { url: String },
     #[error("ComfyUI rejected the workflow: {}", validation_summary(.0))]
     Validation(Box<PromptRejected>),
     #[error("{url} answered HTTP {status}{}", body_suffix(.body))]
@@ -30,7 +35,7 @@ impl ComfyError {
     /// Worth asking again: the server may come back or the proxy may recover.
     pub fn is_transient(&self) -> bool {
         match self {
-            Self::Unreachable { .. } => true,
+            Self::Unreachable { .. } | Self::UnreadableFailure { .. } => true,
             Self::Http { status, .. } => *status >= 500 || *status == 408 || *status == 429,
             _ => false,
         }

@@ -29,13 +29,23 @@ pub struct FaultRequest {
 }
 
 /// Answer the next `times` requests to `path` (with or without `/api`), or to a path
-/// under it (`/history` covers `/history/{prompt_id}`), with `status`.
+/// under it (`/history` covers `/history/{prompt_id}`), with `status`; with `raised`, as
+/// a handler that raised: aiohttp's own plain 500, without CORS headers (aiohttp.rs).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HttpFault {
     pub path: String,
     pub status: u16,
     pub times: u32,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub raised: bool,
+}
+
+/// One use of an [`HttpFault`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InjectedAnswer {
+    pub status: u16,
+    pub raised: bool,
 }
 
 #[derive(Debug, Default)]
@@ -87,8 +97,8 @@ impl ActiveFaults {
         self.restart_until.is_some_and(|until| now < until)
     }
 
-    /// Consumes one use of the HTTP fault when `path` matches it and returns its status.
-    pub fn take_http_status(&mut self, path: &str) -> Option<u16> {
+    /// Consumes one use of the HTTP fault when `path` matches it.
+    pub fn take_http_answer(&mut self, path: &str) -> Option<InjectedAnswer> {
         let fault = self.http.as_mut()?;
         let bare = path
             .strip_prefix("/api")
@@ -102,12 +112,15 @@ impl ActiveFaults {
         if !under(bare) && !under(path) {
             return None;
         }
-        let status = fault.status;
+        let answer = InjectedAnswer {
+            status: fault.status,
+            raised: fault.raised,
+        };
         fault.times = fault.times.saturating_sub(1);
         if fault.times == 0 {
             self.http = None;
         }
-        Some(status)
+        Some(answer)
     }
 
     /// The `GET /sim/faults` body: every key present, durations as milliseconds left.
@@ -139,10 +152,13 @@ mod tests {
         let request: FaultRequest =
             serde_json::from_value(json!({"http": {"path": "/prompt", "status": 500, "times": 2}})).unwrap();
         faults.apply(&request, Instant::now());
-        assert_eq!(faults.take_http_status("/queue"), None);
-        assert_eq!(faults.take_http_status("/api/prompt"), Some(500));
-        assert_eq!(faults.take_http_status("/prompt"), Some(500));
-        assert_eq!(faults.take_http_status("/prompt"), None);
+        assert_eq!(faults.take_http_answer("/queue"), None);
+        assert_eq!(
+            faults.take_http_answer("/api/prompt").map(|a| a.status),
+            Some(500)
+        );
+        assert_eq!(faults.take_http_answer("/prompt").map(|a| a.status), Some(500));
+        assert_eq!(faults.take_http_answer("/prompt"), None);
     }
 
     #[test]
@@ -151,9 +167,12 @@ mod tests {
         let request: FaultRequest =
             serde_json::from_value(json!({"http": {"path": "/history", "status": 500, "times": 3}})).unwrap();
         faults.apply(&request, Instant::now());
-        assert_eq!(faults.take_http_status("/history_extra"), None);
-        assert_eq!(faults.take_http_status("/api/history/abc"), Some(500));
-        assert_eq!(faults.take_http_status("/history"), Some(500));
+        assert_eq!(faults.take_http_answer("/history_extra"), None);
+        assert_eq!(
+            faults.take_http_answer("/api/history/abc").map(|a| a.status),
+            Some(500)
+        );
+        assert_eq!(faults.take_http_answer("/history").map(|a| a.status), Some(500));
     }
 
     #[test]

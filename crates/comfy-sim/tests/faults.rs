@@ -268,3 +268,54 @@ async fn interrupt_after_ms_interrupts_every_running_prompt() {
         "error"
     );
 }
+
+/// `raised` answers as a ComfyUI handler that raised: aiohttp's plain 500, which skips
+/// the CORS middleware, so a page on another origin cannot read it (trace c's 500s).
+#[tokio::test]
+async fn a_raised_http_fault_is_aiohttps_500_without_cors_headers() {
+    let sim = spawn(Config {
+        faults: true,
+        cors_origin: Some("*".into()),
+        ..Config::for_tests()
+    })
+    .await;
+    inject(
+        &sim,
+        json!({"http": {"path": "/history", "status": 500, "times": 2, "raised": true}}),
+    )
+    .await;
+    let response = sim
+        .http
+        .get(sim.url("/api/history/some-id"))
+        .header("Origin", "http://app.example")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(response.status(), 500);
+    assert!(response.headers().get("access-control-allow-origin").is_none());
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Server got itself in trouble")
+    );
+
+    inject(
+        &sim,
+        json!({"http": {"path": "/history", "status": 500, "times": 1}}),
+    )
+    .await;
+    let handled = sim
+        .http
+        .get(sim.url("/api/history/some-id"))
+        .header("Origin", "http://app.example")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(handled.status(), 500);
+    assert!(
+        handled.headers().get("access-control-allow-origin").is_some(),
+        "a 500 a handler returns passes ComfyUI's CORS middleware"
+    );
+}

@@ -66,9 +66,13 @@ pub async fn guard(State(sim): State<Arc<Sim>>, request: Request, next: Next) ->
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
         return response;
     }
-    let injected = sim.faults().take_http_status(&path);
-    match injected.and_then(|status| StatusCode::from_u16(status).ok()) {
-        Some(status) => status.into_response(),
+    let injected = sim.faults().take_http_answer(&path);
+    match injected {
+        Some(answer) if answer.raised => crate::aiohttp::internal_server_error(),
+        Some(answer) => match StatusCode::from_u16(answer.status) {
+            Ok(status) => status.into_response(),
+            Err(_) => next.run(request).await,
+        },
         None => next.run(request).await,
     }
 }
