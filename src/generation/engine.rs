@@ -119,6 +119,17 @@ impl Engine {
             .collect()
     }
 
+    /// Whether a job of ours waits in `server_key`'s queue (or for its answer), so a
+    /// change of that queue moves a position the person sees.
+    pub fn waits_on(&self, server_key: &str) -> bool {
+        self.unfinished_jobs(server_key).any(|job| {
+            matches!(
+                job.record.job.state(),
+                JobState::Submitting | JobState::Queued { .. }
+            )
+        })
+    }
+
     pub fn unfinished_on(&self, server_key: &str) -> Vec<String> {
         self.unfinished_jobs(server_key)
             .map(|job| job.record.prompt_id.clone())

@@ -212,10 +212,13 @@ fn on_socket_event(engine: &EngineRef, server_key: &str, event: SocketEvent) {
             note_contact(engine, server_key);
             note_socket_message(engine, server_key);
             // `status` means the queue changed: refresh queue positions now, not at the
-            // next tick (reconcile spaces its requests, so a burst costs one poll).
-            if matches!(message, shotline_protocol::ServerMessage::Status(_))
-                && let Some(link) = engine.borrow_mut().servers.get_mut(server_key)
-            {
+            // next tick (reconcile spaces its requests, so a burst costs one poll) — but
+            // only while a job of ours waits in that queue. Every person's submission
+            // broadcasts `status`, and a full `/queue` on a busy shared server is
+            // megabytes; otherwise the regular tick (2.5 s) is enough.
+            let queue_matters = matches!(message, shotline_protocol::ServerMessage::Status(_))
+                && engine.borrow().waits_on(server_key);
+            if queue_matters && let Some(link) = engine.borrow_mut().servers.get_mut(server_key) {
                 link.reconcile_requested = true;
             }
             let running = engine.borrow().running_on(server_key);
