@@ -233,29 +233,26 @@ impl ComfyClient {
     /// A cors-mode fetch fails the same way for a dead server, for one whose origin check
     /// refused us, and for an answer without CORS headers — which is every unhandled 500
     /// of 0.3.64 and a proxy's 502 (aiohttp answers those outside ComfyUI's CORS code;
-    /// comfy-sim's aiohttp.rs). A `no-cors` fetch still resolves with an opaque response
-    /// when the server is up (PROTOCOL.md); then a readable `GET /api/system_stats` means
-    /// the origin check lets this page through, so this request failed on the server.
+    /// comfy-sim's aiohttp.rs). A readable `GET /api/system_stats` means the server is up
+    /// and its origin check lets this page through, so this request failed on the server.
+    /// Otherwise a `no-cors` fetch, which resolves with an opaque response whenever the
+    /// server is up (PROTOCOL.md), tells an origin refusal from a dead server.
     async fn diagnose_network_failure(&self, url: &str) -> ComfyError {
-        let unreachable = || ComfyError::Unreachable {
-            url: self.server.display().to_owned(),
-        };
+        let stats_url = self.server.api("/system_stats");
+        if let Ok(response) = self.builder(Request::get(&stats_url)).send().await
+            && response.status() != 403
+        {
+            return ComfyError::UnreadableFailure { url: url.to_owned() };
+        }
         let probe = self
             .builder(Request::get(url).mode(RequestMode::NoCors))
             .send()
             .await;
-        if probe.is_err() || self.server.is_same_origin() {
-            return unreachable();
-        }
-        let stats_url = self.server.api("/system_stats");
-        let origin_allowed = match self.builder(Request::get(&stats_url)).send().await {
-            Ok(response) => response.status() != 403,
-            Err(_) => false,
-        };
-        if origin_allowed {
-            ComfyError::UnreadableFailure { url: url.to_owned() }
-        } else {
-            origin_rejected(self.server.display())
+        match probe {
+            Ok(_) if !self.server.is_same_origin() => origin_rejected(self.server.display()),
+            _ => ComfyError::Unreachable {
+                url: self.server.display().to_owned(),
+            },
         }
     }
 
