@@ -117,6 +117,8 @@ impl FreshMachine {
             fs::remove_dir_all(base).with_context(|| format!("emptying {}", base.display()))?;
         }
         fs::create_dir_all(base)?;
+        // rustup links toolchains by the path it is given: make every path absolute.
+        let base = &fs::canonicalize(base)?;
         let dirty = output_of("git", &["-C", &root.to_string_lossy(), "status", "--porcelain"])
             .is_some_and(|status| !status.trim().is_empty());
         if dirty {

@@ -159,9 +159,14 @@ const PREBUILT_STD_FALLBACK: &str =
 /// first run) the release build still works with the prebuilt standard library.
 fn ensure_std_source(tools: &Tools) -> bool {
     announce("Standard library source (rust-src) and its crates, for smaller release builds");
-    let Some(library) = std_library(tools) else {
-        detail(&format!("rust-src is not available: {PREBUILT_STD_FALLBACK}"));
-        return false;
+    let library = match std_library(tools) {
+        Ok(library) => library,
+        Err(why) => {
+            detail(&format!(
+                "rust-src is not available ({why}): {PREBUILT_STD_FALLBACK}"
+            ));
+            return false;
+        }
     };
     let manifest = library.join("Cargo.toml");
     let fetch = |offline: bool| {
@@ -196,20 +201,33 @@ fn ensure_std_source(tools: &Tools) -> bool {
     }
 }
 
-/// `library/` of the sysroot's rust-src, installed first when missing.
-fn std_library(tools: &Tools) -> Option<PathBuf> {
-    let library = sysroot(tools)?.join("lib/rustlib/src/rust/library");
+/// `library/` of the sysroot's rust-src, installed first when missing; otherwise what
+/// rustup said, in one line.
+fn std_library(tools: &Tools) -> Result<PathBuf, String> {
+    let library = sysroot(tools)
+        .ok_or("rustc --print sysroot failed")?
+        .join("lib/rustlib/src/rust/library");
     let present = |library: &Path| library.join("Cargo.lock").is_file();
     if present(&library) {
-        return Some(library);
+        return Ok(library);
     }
     let added = tools
         .command("rustup")
         .args(["component", "add", "rust-src"])
+        .env_remove("RUST_BACKTRACE")
         .stdin(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    (added && present(&library)).then_some(library)
+        .output()
+        .map_err(|error| format!("rustup could not be run: {error}"))?;
+    if added.status.success() && present(&library) {
+        return Ok(library);
+    }
+    let said = String::from_utf8_lossy(&added.stderr);
+    let first_line = said
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .unwrap_or("no reason given");
+    Err(format!("rustup: {first_line}"))
 }
 
 /// Trunk builds offline, so every crate must be in cargo's cache first.

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use shotline_model::project::{SceneId, ShotId};
 use shotline_protocol::JobState;
+use shotline_protocol::job::FailureKind;
 use wasm_bindgen_futures::spawn_local;
 
 use super::generate::ShotGenerator;
@@ -31,6 +32,7 @@ pub fn GenerateAll(#[prop(optional)] scene: Option<SceneId>) -> impl IntoView {
     let tally = RwSignal::new(RunTally::default());
     let stop_requested = RwSignal::new(false);
     let submitted = StoredValue::new(Vec::<String>::new());
+    let moves = StoredValue::new(Vec::<Move>::new());
     let label = if scene.is_some() {
         "Generate scene"
     } else {
@@ -52,6 +54,7 @@ pub fn GenerateAll(#[prop(optional)] scene: Option<SceneId>) -> impl IntoView {
             .unwrap_or_default();
         stop_requested.set(false);
         submitted.set_value(Vec::new());
+        moves.set_value(Vec::new());
         tally.set(RunTally {
             total: shots.len(),
             running: true,
@@ -78,9 +81,12 @@ pub fn GenerateAll(#[prop(optional)] scene: Option<SceneId>) -> impl IntoView {
                     }
                     gloo_timers::future::TimeoutFuture::new(POLL_MS / 4).await;
                 }
+                move_unreached(generator, generation, submitted, moves);
                 count(generation, submitted, tally);
             }
-            while !stop_requested.get_untracked() && unfinished(generation, submitted) > 0 {
+            while !stop_requested.get_untracked() && (unfinished(generation, submitted) > 0 || moving(moves))
+            {
+                move_unreached(generator, generation, submitted, moves);
                 count(generation, submitted, tally);
                 gloo_timers::future::TimeoutFuture::new(POLL_MS).await;
             }
@@ -127,6 +133,77 @@ pub fn GenerateAll(#[prop(optional)] scene: Option<SceneId>) -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// A failed submission being placed on another server.
+#[derive(Clone)]
+struct Move {
+    shot: String,
+    /// How many jobs the shot had before: the next one is the moved run.
+    jobs_before: usize,
+    failed: String,
+    error: RwSignal<Option<String>>,
+}
+
+/// A submission that never reached its server — killed between placement and the POST:
+/// the request failed and the server's queue could not be asked either — is placed once
+/// more, on another server of the pool (the person asked for the shot, not for that
+/// server); the failed attempt stays as a take that says what happened. Without a pool
+/// (or another healthy member) it stays failed, with Retry.
+fn move_unreached(
+    generator: ShotGenerator,
+    generation: Generation,
+    submitted: StoredValue<Vec<String>>,
+    moves: StoredValue<Vec<Move>>,
+) {
+    for moved in moves.get_value() {
+        let Some(new_id) = generation
+            .jobs_of_shot(&moved.shot)
+            .get(moved.jobs_before)
+            .cloned()
+        else {
+            continue;
+        };
+        submitted.update_value(|ids| {
+            if let Some(slot) = ids.iter_mut().find(|id| **id == moved.failed) {
+                *slot = new_id;
+            }
+        });
+        moves.update_value(|moves| moves.retain(|m| m.failed != moved.failed));
+    }
+    for id in submitted.get_value() {
+        let unreached = generation.job(&id).and_then(|job| {
+            job.with_untracked(|v| {
+                matches!(
+                    v.state,
+                    JobState::Failed {
+                        kind: FailureKind::SubmitRefused { status: 0 },
+                        ..
+                    }
+                )
+                .then(|| v.shot_id.clone())
+            })
+        });
+        let Some(shot) = unreached else { continue };
+        if moves.with_value(|moves| moves.iter().any(|m| m.failed == id)) {
+            continue;
+        }
+        let error = RwSignal::new(None::<String>);
+        moves.update_value(|moves| {
+            moves.push(Move {
+                jobs_before: generation.jobs_of_shot(&shot).len(),
+                shot,
+                failed: id.clone(),
+                error,
+            })
+        });
+        generator.resubmit_elsewhere(id, error);
+    }
+}
+
+/// Whether a move is still on its way (not refused with a reason).
+fn moving(moves: StoredValue<Vec<Move>>) -> bool {
+    moves.with_value(|moves| moves.iter().any(|m| m.error.get_untracked().is_none()))
 }
 
 /// Backpressure: one prompt running and one waiting in ComfyUI's queue per server (see
