@@ -19,7 +19,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::ports;
 use crate::processes;
-use crate::step::{announce, describe, detail, output_of, run_command};
+use crate::step::{announce, describe, detail, output_of, run_command, run_reading_lines};
 
 /// The toolchain linked for `--without-rust-src`: a hard-linked copy of the active one
 /// with its `rust-src` removed. rustup cannot add components to a linked toolchain, which
@@ -235,7 +235,7 @@ impl FreshMachine {
         };
         let started = Instant::now();
         let mut summary = Vec::new();
-        let status = run_in_group(&mut command, |line| {
+        let status = run_reading_lines(command.process_group(0), |line| {
             let line = line.trim();
             if line.starts_with("total:") || line.contains(" passed, ") && line.contains(" failed (") {
                 summary.push(line.to_owned());
@@ -415,26 +415,6 @@ fn tempdir_under(name: &str) -> Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
     fs::create_dir_all(&dir)?;
     Ok(dir)
-}
-
-/// Runs `command` in a process group of its own with its output echoed, handing each
-/// line to `on_line`.
-fn run_in_group(command: &mut Command, mut on_line: impl FnMut(&str)) -> Result<std::process::ExitStatus> {
-    detail(&format!("$ {}", describe(command)));
-    let mut child = command
-        .process_group(0)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("could not start `{}`", describe(command)))?;
-    if let Some(stdout) = child.stdout.take() {
-        for line in BufReader::new(stdout).lines() {
-            let line = line?;
-            println!("{line}");
-            on_line(&line);
-        }
-    }
-    Ok(child.wait()?)
 }
 
 /// The same command in a new network namespace with only loopback up: no registry, no

@@ -8,7 +8,7 @@ use shotline_protocol::job::FailureKind;
 use shotline_protocol::ws::ExecutionError;
 use shotline_protocol::{Effect, JobEvent, JobState, ServerMessage, apply};
 use support::jobs::{ID, feed, history, job, running_job};
-use support::{events, trace};
+use support::{events, failure, trace};
 
 /// What `handle_execution_error` sends for a dependency cycle found while running
 /// (comfy_execution/graph.py ~220-228: `current_inputs: []`, no traceback).
@@ -36,18 +36,6 @@ fn parse_error(data: serde_json::Value) -> ExecutionError {
     match ServerMessage::parse(&text) {
         Ok(ServerMessage::ExecutionError(error)) => error,
         other => panic!("expected an execution_error, got {other:?}"),
-    }
-}
-
-fn failure(state: &JobState) -> (Option<&str>, Option<&str>, &str, FailureKind) {
-    match state {
-        JobState::Failed {
-            node,
-            class,
-            message,
-            kind,
-        } => (node.as_deref(), class.as_deref(), message.as_str(), *kind),
-        other => panic!("expected Failed, got {other:?}"),
     }
 }
 

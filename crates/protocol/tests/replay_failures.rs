@@ -6,19 +6,7 @@ mod support;
 use shotline_protocol::job::FailureKind;
 use shotline_protocol::{Effect, JobState};
 use support::replay::Replay;
-use support::{done_filenames, trace};
-
-fn failure(state: &JobState) -> (Option<&str>, Option<&str>, &str, FailureKind) {
-    match state {
-        JobState::Failed {
-            node,
-            class,
-            message,
-            kind,
-        } => (node.as_deref(), class.as_deref(), message.as_str(), *kind),
-        other => panic!("expected Failed, got {other:?}"),
-    }
-}
+use support::{done_filenames, failure, trace};
 
 #[test]
 fn node_that_raises_fails_the_job_naming_node_class_and_message() {

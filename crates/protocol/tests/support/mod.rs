@@ -81,6 +81,26 @@ pub fn base64_decode(text: &str) -> Vec<u8> {
 }
 
 /// The output file names of a Done job, in order; panics for any other state.
+/// A Failed state's node, class, message and kind; panics on any other state.
+pub fn failure(
+    state: &shotline_protocol::JobState,
+) -> (
+    Option<&str>,
+    Option<&str>,
+    &str,
+    shotline_protocol::job::FailureKind,
+) {
+    match state {
+        shotline_protocol::JobState::Failed {
+            node,
+            class,
+            message,
+            kind,
+        } => (node.as_deref(), class.as_deref(), message.as_str(), *kind),
+        other => panic!("expected Failed, got {other:?}"),
+    }
+}
+
 pub fn done_filenames(state: &shotline_protocol::JobState) -> Vec<&str> {
     match state {
         shotline_protocol::JobState::Done { outputs, .. } => {
