@@ -27,6 +27,10 @@ pub struct TestArgs {
     /// Run only these tiers (default: all three, in order).
     #[arg(long, value_enum)]
     tier: Vec<Tier>,
+    /// Run only the tests whose names contain one of these (passed to every tier's test
+    /// harness, as `cargo test NAME` does), e.g. `cargo xtask test --tier e2e two_tabs`.
+    #[arg(trailing_var_arg = true)]
+    filter: Vec<String>,
 }
 
 /// Counts read from the runners' own `test result:` lines.
@@ -55,14 +59,14 @@ pub fn run(root: &Path, args: TestArgs) -> Result<ExitCode> {
 
     let mut results = Vec::new();
     if wanted(Tier::Native) {
-        results.push(timed("native", || native_tier(&tools)));
+        results.push(timed("native", || native_tier(&tools, &args.filter)));
     }
     if let Some(browser) = &browser {
         if wanted(Tier::Wasm) {
-            results.push(timed("wasm (headless Chromium)", || wasm_tier(&tools, browser)));
+            results.push(timed("wasm (headless Chromium)", || wasm_tier(&tools, browser, &args.filter)));
         }
         if wanted(Tier::E2e) {
-            results.push(timed("e2e (headless Chromium)", || e2e_tier(&tools, browser)));
+            results.push(timed("e2e (headless Chromium)", || e2e_tier(&tools, browser, &args.filter)));
         }
     }
 
@@ -121,7 +125,7 @@ fn timed(name: &'static str, tier: impl FnOnce() -> Result<Counts>) -> TierResul
     }
 }
 
-fn native_tier(tools: &Tools) -> Result<Counts> {
+fn native_tier(tools: &Tools, filter: &[String]) -> Result<Counts> {
     announce("Tier 1: native tests (cargo test, every crate but the wasm app and e2e)");
     let mut command = tools.cargo();
     command.args([
@@ -134,10 +138,13 @@ fn native_tier(tools: &Tools) -> Result<Counts> {
         "--exclude",
         "shotline-e2e",
     ]);
+    if !filter.is_empty() {
+        command.arg("--").args(filter);
+    }
     run_counting(command)
 }
 
-fn wasm_tier(tools: &Tools, browser: &Browser) -> Result<Counts> {
+fn wasm_tier(tools: &Tools, browser: &Browser, filter: &[String]) -> Result<Counts> {
     announce("Tier 2: wasm-bindgen-test suites in headless Chromium, against comfy-sim");
     let scratch = BrowserScratch::new(&tools.target_dir(), "wasm-tier")?;
     let sim = Simulator::start(tools, &["--enable-cors-header", "--faults"], &scratch)?;
@@ -157,16 +164,20 @@ fn wasm_tier(tools: &Tools, browser: &Browser) -> Result<Counts> {
         .env("WASM_BINDGEN_TEST_TIMEOUT", WASM_SUITE_TIMEOUT_S.to_string())
         // Read at compile time by tests/ (option_env!): wasm code cannot see the environment.
         .env("SHOTLINE_TEST_COMFY_URL", sim.url());
+    if !filter.is_empty() {
+        command.arg("--").args(filter);
+    }
     scratch.apply(&mut command);
     let counts = run_counting(command);
     drop(sim);
     counts
 }
 
-fn e2e_tier(tools: &Tools, browser: &Browser) -> Result<Counts> {
+fn e2e_tier(tools: &Tools, browser: &Browser, filter: &[String]) -> Result<Counts> {
     announce("Tier 3: end to end — the release build in headless Chromium, against comfy-sim");
     let dist = tools.target_dir().join("e2e/dist");
-    let (command, _scratch) = e2e_command(tools, browser, &dist, "e2e-tier", &["--no-fail-fast"], &[])?;
+    let filter: Vec<&str> = filter.iter().map(String::as_str).collect();
+    let (command, _scratch) = e2e_command(tools, browser, &dist, "e2e-tier", &["--no-fail-fast"], &filter)?;
     let counts = run_counting(command)?;
     detail(&format!(
         "screenshots in {}",
