@@ -1,7 +1,7 @@
 //! Fault injection behind `--faults`: the JSON contract of `POST/GET/DELETE /sim/faults`.
 //!
-//! POST merges a request into the active faults; one-shot actions (`drop_ws`, `restart`) act
-//! at once. GET shows every fault key, `null` when off. DELETE switches everything off.
+//! POST merges a request into the active faults; one-shot actions (`drop_ws`, `restart`,
+//! `clear_input`) act at once. GET shows every fault key, `null` when off. DELETE switches everything off.
 
 use std::time::{Duration, Instant};
 
@@ -26,6 +26,13 @@ pub struct FaultRequest {
     pub http: Option<HttpFault>,
     pub view_delay_ms: Option<u64>,
     pub interrupt_after_ms: Option<u64>,
+    /// Empties the input folder, as a person cleaning it (or a container restarted on fresh
+    /// storage) does: LoadImage of a file uploaded before then fails validation.
+    #[serde(default)]
+    pub clear_input: bool,
+    /// The next this many uploads are answered as usual but their files never land in
+    /// the input folder, as when another ComfyUI behind the same address took them.
+    pub lose_uploads: Option<u32>,
 }
 
 /// Answer the next `times` requests to `path` (with or without `/api`), or to a path
@@ -57,6 +64,7 @@ pub struct ActiveFaults {
     http: Option<HttpFault>,
     pub view_delay_ms: Option<u64>,
     pub interrupt_after_ms: Option<u64>,
+    lose_uploads: Option<u32>,
 }
 
 impl ActiveFaults {
@@ -84,6 +92,18 @@ impl ActiveFaults {
         if request.interrupt_after_ms.is_some() {
             self.interrupt_after_ms = request.interrupt_after_ms;
         }
+        if let Some(times) = request.lose_uploads {
+            self.lose_uploads = (times > 0).then_some(times);
+        }
+    }
+
+    /// Consumes one lost upload, if any are left: `true` means do not keep this file.
+    pub fn take_lost_upload(&mut self) -> bool {
+        let Some(left) = self.lose_uploads else {
+            return false;
+        };
+        self.lose_uploads = (left > 1).then(|| left - 1);
+        true
     }
 
     /// How long sockets must stay silent from `now`, if they are stalled.
@@ -138,6 +158,7 @@ impl ActiveFaults {
             "http": self.http,
             "view_delay_ms": self.view_delay_ms,
             "interrupt_after_ms": self.interrupt_after_ms,
+            "lose_uploads": self.lose_uploads,
         })
     }
 }
@@ -173,6 +194,18 @@ mod tests {
             Some(500)
         );
         assert_eq!(faults.take_http_answer("/history").map(|a| a.status), Some(500));
+    }
+
+    #[test]
+    fn lost_uploads_are_counted_down_then_uploads_are_kept_again() {
+        let mut faults = ActiveFaults::default();
+        let request: FaultRequest = serde_json::from_value(json!({"lose_uploads": 2})).unwrap();
+        faults.apply(&request, Instant::now());
+        assert_eq!(faults.to_json(Instant::now())["lose_uploads"], 2);
+        assert!(faults.take_lost_upload());
+        assert!(faults.take_lost_upload());
+        assert!(!faults.take_lost_upload());
+        assert!(faults.to_json(Instant::now())["lose_uploads"].is_null());
     }
 
     #[test]

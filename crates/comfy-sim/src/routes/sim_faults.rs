@@ -1,5 +1,6 @@
 //! `/sim/faults` (only with `--faults`) and the middleware that applies HTTP-level faults.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
@@ -43,7 +44,26 @@ async fn inject(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
     if request.drop_ws || request.restart {
         sim.hub.disconnect_all();
     }
+    if request.clear_input
+        && let Err(error) = empty_folder(&sim.dirs.input)
+    {
+        let reason = format!("the input folder could not be emptied: {error}");
+        return (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({"error": reason}))).into_response();
+    }
     Json(sim.faults().to_json(Instant::now())).into_response()
+}
+
+/// Removes everything inside `folder`, which stays (ComfyUI expects it to exist).
+fn empty_folder(folder: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(folder)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path)?;
+        } else {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
 }
 
 async fn reset(State(sim): State<Arc<Sim>>) -> Json<Value> {

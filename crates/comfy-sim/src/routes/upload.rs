@@ -77,6 +77,9 @@ async fn upload(State(sim): State<Arc<Sim>>, multipart: Result<Multipart, Multip
     let Some(folder) = path.parent().map(Path::to_path_buf) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
+    if sim.faults().take_lost_upload() {
+        return Json(json!({"name": file_name, "subfolder": form.subfolder, "type": kind})).into_response();
+    }
     let mut stored_name = file_name.clone();
     if !form.overwrite {
         let (stem, extension) = split_extension(&file_name);
