@@ -29,6 +29,7 @@ fn submit(generation: &Generation, prompt: shotline_protocol::http::ApiPrompt) -
         prompt,
         profile_id: None,
         seed: None,
+        keyframes: Vec::new(),
     })
 }
 

@@ -45,6 +45,7 @@ fn job(prompt_id: &str, project_id: &str, status: JobStatus) -> JobRecord {
         seed: Some(42),
         outputs: Vec::new(),
         media_not_saved: Vec::new(),
+        keyframes: Vec::new(),
     }
 }
 

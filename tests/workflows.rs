@@ -65,6 +65,7 @@ const MANIFEST_READ_PAUSE_MS: u32 = 50;
 struct Setup {
     data: ProjectData,
     storage: Storage,
+    generation: Generation,
     workflows: Workflows,
 }
 
@@ -76,10 +77,12 @@ async fn setup() -> Setup {
         .expect("IndexedDB opens");
     let data = ProjectData::new(Ok(storage));
     data.restore().await.expect("a project opens");
-    let workflows = Workflows::new(data, Some(storage));
+    let generation = provide_generation(Some(storage));
+    let workflows = Workflows::new(data, Some(storage), generation);
     Setup {
         data,
         storage,
+        generation,
         workflows,
     }
 }
@@ -295,7 +298,11 @@ async fn a_keyframe_is_uploaded_once_and_the_name_the_server_returned_feeds_load
     );
 
     // A reload (a new hook over the same database) remembers the upload too.
-    let reloaded = Workflows::new(setup.data, Some(setup.storage));
+    let reloaded = Workflows::new(
+        setup.data,
+        Some(setup.storage),
+        provide_generation(Some(setup.storage)),
+    );
     let project = setup.data.with_project_untracked().expect("open");
     let third = reloaded
         .build_request(&project, &shot, &sim_url())
@@ -305,6 +312,158 @@ async fn a_keyframe_is_uploaded_once_and_the_name_the_server_returned_feeds_load
     assert!(
         http_fault_pending().await,
         "the build after a reload posted /upload/image"
+    );
+    clear_faults().await;
+}
+
+/// The files ComfyUI's Load Image offers: its input folder, as `/object_info` lists it.
+async fn input_files() -> Vec<String> {
+    let url = format!("{}/object_info/LoadImage", sim_url().as_str());
+    let info: serde_json::Value = gloo_net::http::Request::get(&url)
+        .send()
+        .await
+        .expect("sim answers")
+        .json()
+        .await
+        .expect("JSON");
+    serde_json::from_value(info["LoadImage"]["input"]["required"]["image"][0].clone()).expect("a file list")
+}
+
+/// Generates the shot as the Generate button does and waits for the take to end.
+async fn generate_take(setup: &Setup, shot: &ShotId) -> JobView {
+    let take = setup
+        .workflows
+        .generate_with_stages(setup.generation, shot, &sim_url(), |_| {})
+        .await
+        .expect("submits");
+    wait_for_end(&setup.generation, &take).await
+}
+
+fn is_done(view: &JobView) -> bool {
+    matches!(view.state, JobState::Done { .. })
+}
+
+fn uploaded_again_notice(view: &JobView) -> bool {
+    view.notices
+        .iter()
+        .any(|notice| notice.contains("uploaded it again"))
+}
+
+#[wasm_bindgen_test]
+async fn a_keyframe_shot_after_the_servers_input_folder_was_emptied_uploads_it_again_and_ends_done() {
+    fresh_sim().await;
+    let setup = setup().await;
+    let keyframe = store_unique_png(&setup).await;
+    let shot = keyframe_shot(&setup, &keyframe).await;
+    let file = format!("shotline_{}.png", &keyframe.as_str()[..16]);
+
+    let first = generate_take(&setup, &shot).await;
+    assert!(is_done(&first), "first take ended {:?}", first.state);
+    assert!(input_files().await.contains(&file), "the keyframe was uploaded");
+
+    set_faults(serde_json::json!({"clear_input": true})).await;
+    assert!(!input_files().await.contains(&file), "the input folder is empty");
+
+    let second = generate_take(&setup, &shot).await;
+    assert!(
+        is_done(&second),
+        "after the clean-up the take ended {:?}",
+        second.state
+    );
+    assert!(
+        input_files().await.contains(&file),
+        "the keyframe is in the input folder again: a second upload"
+    );
+    assert!(
+        uploaded_again_notice(&second),
+        "the card says why: {:?}",
+        second.notices
+    );
+    clear_faults().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_server_that_keeps_losing_the_keyframe_fails_the_take_after_one_upload_again_and_retry_works() {
+    fresh_sim().await;
+    let setup = setup().await;
+    let keyframe = store_unique_png(&setup).await;
+    let shot = keyframe_shot(&setup, &keyframe).await;
+    const LOST: u64 = 3;
+    set_faults(serde_json::json!({"lose_uploads": LOST})).await;
+
+    let failed = generate_take(&setup, &shot).await;
+    let JobState::Failed {
+        node, kind, message, ..
+    } = &failed.state
+    else {
+        panic!("a server that keeps losing the keyframe ended {:?}", failed.state)
+    };
+    assert_eq!(
+        (node.as_deref(), *kind),
+        (Some("1"), shotline_protocol::job::FailureKind::KeyframeMissing)
+    );
+    assert!(message.contains("Invalid image file"), "{message}");
+    let faults: serde_json::Value =
+        gloo_net::http::Request::get(&format!("{}/sim/faults", sim_url().as_str()))
+            .send()
+            .await
+            .expect("sim answers")
+            .json()
+            .await
+            .expect("JSON");
+    assert_eq!(
+        faults["lose_uploads"],
+        LOST - 2,
+        "two uploads for one submission: the first and one again"
+    );
+
+    // The server keeps its uploads again: Retry (a new take) uploads afresh and runs.
+    clear_faults().await;
+    let retried = generate_take(&setup, &shot).await;
+    assert!(is_done(&retried), "Retry ended {:?}", retried.state);
+    assert!(
+        !uploaded_again_notice(&retried),
+        "the failure forgot the upload, so Retry uploaded before posting: {:?}",
+        retried.notices
+    );
+}
+
+#[wasm_bindgen_test]
+async fn after_a_server_restart_the_next_keyframe_shot_uploads_before_posting() {
+    fresh_sim().await;
+    let setup = setup().await;
+    let status = setup
+        .generation
+        .watch_server(&sim_url())
+        .expect("a link to the active server");
+    let keyframe = store_unique_png(&setup).await;
+    let shot = keyframe_shot(&setup, &keyframe).await;
+    let file = format!("shotline_{}.png", &keyframe.as_str()[..16]);
+    let first = generate_take(&setup, &shot).await;
+    assert!(is_done(&first), "first take ended {:?}", first.state);
+
+    // A container restarted on fresh storage: queue, history and input folder gone.
+    set_faults(serde_json::json!({"restart": true, "restart_ms": 500, "clear_input": true})).await;
+    wait_for("the socket to notice the restart", || {
+        status.get_untracked().is_down().then_some(())
+    })
+    .await;
+    wait_for("the socket to reopen", || {
+        (status.get_untracked().health == shotline::comfy::socket::SocketHealth::Open).then_some(())
+    })
+    .await;
+
+    let second = generate_take(&setup, &shot).await;
+    assert!(
+        is_done(&second),
+        "after the restart the take ended {:?}",
+        second.state
+    );
+    assert!(input_files().await.contains(&file), "uploaded again");
+    assert!(
+        !uploaded_again_notice(&second),
+        "uploaded before the first POST, not after a rejection: {:?}",
+        second.notices
     );
     clear_faults().await;
 }
@@ -326,7 +485,7 @@ async fn a_shot_whose_workflow_needs_a_keyframe_it_lacks_is_refused_with_a_sente
 async fn a_built_request_runs_to_done_and_its_manifest_holds_the_exact_prompt_sent() {
     fresh_sim().await;
     let setup = setup().await;
-    let generation = provide_generation(Some(setup.storage));
+    let generation = setup.generation;
     let shot = first_shot(&setup.data);
     let profile = setup
         .workflows
@@ -403,7 +562,7 @@ async fn a_fixed_seed_lands_in_the_mapped_input_and_a_random_one_changes_per_tak
 async fn generating_with_stages_makes_the_keyframe_first_then_the_shot_from_it() {
     fresh_sim().await;
     let setup = setup().await;
-    let generation = provide_generation(Some(setup.storage));
+    let generation = setup.generation;
     let shot = first_shot(&setup.data);
     let keyframe_profile: ProfileId = setup.workflows.import_bundled("sim_still").expect("imports");
     let shot_profile = setup
@@ -460,7 +619,7 @@ async fn generating_with_stages_makes_the_keyframe_first_then_the_shot_from_it()
 async fn a_failed_keyframe_stage_stops_the_shot_stage_with_the_reason() {
     fresh_sim().await;
     let setup = setup().await;
-    let generation = provide_generation(Some(setup.storage));
+    let generation = setup.generation;
     let shot = first_shot(&setup.data);
     let keyframe_profile = setup
         .workflows

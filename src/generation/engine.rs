@@ -39,6 +39,8 @@ pub(super) struct Engine {
     /// is placed (empty without a pool).
     pub pool: Vec<String>,
     pub ticker: Option<Interval>,
+    /// Which keyframes each server is thought to hold.
+    pub uploads: super::keyframes::UploadedKeyframes,
 }
 
 pub(super) struct TrackedJob {

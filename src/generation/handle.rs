@@ -5,18 +5,19 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use leptos::prelude::*;
+use shotline_model::project::MediaId;
 use shotline_model::server_url::ServerUrl;
-use shotline_protocol::http::{ApiPrompt, PromptRequest};
+use shotline_protocol::http::ApiPrompt;
 use shotline_protocol::{Job, JobEvent};
 use wasm_bindgen_futures::spawn_local;
 
 use super::engine::{Engine, EngineRef, TrackedJob, apply_event, now_ms};
 use super::job_view::JobView;
-use super::persist::{save_job_now, status_of};
+use super::keyframes::{self, KeyframeError, UploadedKeyframes};
+use super::persist::status_of;
 use super::servers::SocketStatus;
 use super::{reconcile, servers};
-use crate::comfy::ComfyError;
-use crate::storage::{JobRecord, Storage, settings};
+use crate::storage::{JobRecord, KeyframeInput, Storage, settings};
 
 /// Everything needed to run one take of a shot.
 #[derive(Debug, Clone)]
@@ -28,6 +29,8 @@ pub struct ShotRequest {
     pub prompt: ApiPrompt,
     pub profile_id: Option<String>,
     pub seed: Option<u64>,
+    /// The inputs of `prompt` filled with uploaded keyframes' names.
+    pub keyframes: Vec<KeyframeInput>,
 }
 
 #[derive(Clone, Copy)]
@@ -98,6 +101,7 @@ impl Generation {
                 prompt,
                 profile_id: old.profile_id.clone(),
                 seed: old.seed,
+                keyframes: old.keyframes.clone(),
             };
             (request, old.attempt + 1)
         };
@@ -158,6 +162,17 @@ impl Generation {
         apply_event(&engine, prompt_id, JobEvent::GivenUp);
     }
 
+    /// The LoadImage value of keyframe `media` on `server`, uploading it first unless
+    /// that server is thought to have it (see [`super::keyframes`]).
+    pub async fn keyframe_on_server(
+        &self,
+        server: &ServerUrl,
+        media: &MediaId,
+    ) -> Result<String, KeyframeError> {
+        let engine = self.engine.get_value();
+        keyframes::keyframe_on_server(&engine, server, media).await
+    }
+
     /// Pending: removed from the queue; running: interrupted. It ends Cancelled only
     /// once the server confirms.
     pub fn cancel(&self, prompt_id: &str) {
@@ -184,6 +199,7 @@ fn new_record(engine: &EngineRef, prompt_id: &str, request: ShotRequest, attempt
         seed: request.seed,
         outputs: Vec::new(),
         media_not_saved: Vec::new(),
+        keyframes: request.keyframes,
     };
     record.status = status_of(&record);
     record
@@ -200,71 +216,7 @@ fn start(engine: EngineRef, record: JobRecord) {
     let prompt_id = record.prompt_id.clone();
     track(&engine, record);
     servers::ensure_link(&engine, &server);
-    spawn_local(submit_recorded(engine, prompt_id, server, prompt));
-}
-
-/// The job record is written before the POST: events can beat the HTTP answer (trace c)
-/// and a reload in between must still know the prompt id.
-async fn submit_recorded(engine: EngineRef, prompt_id: String, server: ServerUrl, prompt: ApiPrompt) {
-    save_job_now(&engine, &prompt_id).await;
-
-    let client_id = engine.borrow().client_id.clone();
-    let request = PromptRequest {
-        prompt,
-        client_id,
-        prompt_id: prompt_id.clone(),
-        extra_data: None,
-        front: false,
-    };
-    let client = crate::comfy::ComfyClient::new(server);
-    match client.submit(&request).await {
-        Ok(accepted) => {
-            apply_event(&engine, &prompt_id, JobEvent::SubmitAccepted);
-            if !accepted.node_errors.is_empty() {
-                note(
-                    &engine,
-                    &prompt_id,
-                    format!(
-                        "ComfyUI accepted the prompt but skipped outputs with errors in nodes {}",
-                        accepted
-                            .node_errors
-                            .keys()
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                );
-            }
-        }
-        Err(ComfyError::Validation(rejected)) => {
-            apply_event(&engine, &prompt_id, JobEvent::SubmitRejected(&rejected));
-        }
-        Err(ComfyError::Http { status, body, .. }) => {
-            apply_event(
-                &engine,
-                &prompt_id,
-                JobEvent::SubmitFailed { status, body: &body },
-            );
-        }
-        // The request may or may not have reached the server: ask it before failing.
-        Err(error) => match client.queue().await {
-            Ok(queue) if queue.is_running(&prompt_id) || queue.pending(&prompt_id).is_some() => {
-                apply_event(&engine, &prompt_id, JobEvent::SubmitAccepted);
-            }
-            _ => {
-                let message = error.to_string();
-                apply_event(
-                    &engine,
-                    &prompt_id,
-                    JobEvent::SubmitFailed {
-                        status: 0,
-                        body: &message,
-                    },
-                );
-            }
-        },
-    }
-    reconcile::request(&engine, &prompt_id);
+    spawn_local(super::submit::submit_recorded(engine, prompt_id, server, prompt));
 }
 
 /// Adds a job to the table and the list views read.
@@ -302,12 +254,6 @@ pub(super) fn track(engine: &EngineRef, record: JobRecord) {
     state.job_ids.update(|ids| ids.push(prompt_id));
 }
 
-fn note(engine: &EngineRef, prompt_id: &str, notice: String) {
-    if let Some(job) = engine.borrow().jobs.get(prompt_id) {
-        job.view.update(|view| view.notices.push(notice));
-    }
-}
-
 /// Installs the engine. `storage` is `None` when IndexedDB is unavailable: jobs then
 /// live for this page only. Unfinished jobs from an earlier visit are followed again.
 pub fn provide_generation(storage: Option<Storage>) -> Generation {
@@ -323,6 +269,7 @@ pub fn provide_generation(storage: Option<Storage>) -> Generation {
         watched: None,
         pool: Vec::new(),
         ticker: None,
+        uploads: UploadedKeyframes::default(),
     }));
     reconcile::start_ticker(&engine);
     let engine_handle = StoredValue::new_local(engine.clone());

@@ -5,6 +5,7 @@
 mod engine;
 mod handle;
 mod job_view;
+mod keyframes;
 mod outputs;
 mod persist;
 mod pool;
@@ -12,9 +13,11 @@ mod preview;
 mod reconcile;
 mod restore;
 mod servers;
+mod submit;
 
 pub use handle::{Generation, ShotRequest, provide_generation, use_generation};
 pub use job_view::{JobView, OutputMedia};
+pub use keyframes::KeyframeError;
 pub use outputs::fetch_as_data_url;
 pub use pool::ServerLoad;
 pub use preview::live_preview_count;

@@ -9,7 +9,7 @@ use shotline_protocol::JobEvent;
 
 use super::engine::{EngineRef, apply_event, now_ms};
 use super::preview::PreviewUrl;
-use super::reconcile;
+use super::{keyframes, reconcile};
 use crate::comfy::ComfyClient;
 use crate::comfy::socket::{SocketEvent, SocketHealth, SocketHub};
 
@@ -156,11 +156,15 @@ pub(super) fn release_if_unused(engine: &EngineRef, server_key: &str) {
     }
 }
 
-/// A reload cannot know what happened while the page was closed.
+/// The server may have restarted (its socket reopened, or the page reloaded and cannot
+/// know what happened while it was closed): the next reconcile judges missing prompts
+/// as lost to a restart, and keyframes are uploaded again before the next submission (a
+/// restart can come with an emptied input folder, or be another server at the address).
 pub(super) fn suspect_restart(engine: &EngineRef, server_key: &str) {
     if let Some(link) = engine.borrow_mut().servers.get_mut(server_key) {
         link.restart_suspicion += 1;
     }
+    keyframes::forget_server(engine, server_key);
 }
 
 pub(super) fn note_contact(engine: &EngineRef, server_key: &str) {
@@ -191,8 +195,10 @@ pub(super) fn note_contact(engine: &EngineRef, server_key: &str) {
 fn on_socket_event(engine: &EngineRef, server_key: &str, event: SocketEvent) {
     match event {
         SocketEvent::Opened { reconnected } => {
+            if reconnected {
+                suspect_restart(engine, server_key);
+            }
             if let Some(link) = engine.borrow_mut().servers.get_mut(server_key) {
-                link.restart_suspicion += u32::from(reconnected);
                 link.reconcile_requested = true;
             }
             note_contact(engine, server_key);

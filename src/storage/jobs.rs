@@ -39,6 +39,19 @@ pub struct JobRecord {
     pub outputs: Vec<String>,
     /// Output file names whose media could not be saved (e.g. the disk was full).
     pub media_not_saved: Vec<String>,
+    /// The inputs of `prompt` that hold an uploaded keyframe's file name, so a server that
+    /// lost the file can be given it again (older records have none).
+    #[serde(default)]
+    pub keyframes: Vec<KeyframeInput>,
+}
+
+/// A node input filled with the name of an uploaded keyframe.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyframeInput {
+    pub node: String,
+    pub input: String,
+    /// The keyframe's media id in this browser's media store.
+    pub media: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,7 +17,7 @@ mod usage;
 pub use browser_media::BrowserMedia;
 pub use database::{DB_NAME, Storage};
 pub use error::StorageError;
-pub use jobs::{JobRecord, JobStatus};
+pub use jobs::{JobRecord, JobStatus, KeyframeInput};
 pub use media::MediaRecord;
 pub use projects::{ProjectSummary, SaveReceipt, StoredProject};
 pub use schema::DB_VERSION;

@@ -1,9 +1,9 @@
 //! A shot + a profile + a server → the [`ShotRequest`] the generation engine submits.
 
 use shotline_model::ordered::ordered_map;
-use shotline_model::project::{ProfileId, Project, Seed, ShotId};
+use shotline_model::project::{MediaId, ProfileId, Project, Seed, ShotId};
 use shotline_model::server_url::ServerUrl;
-use shotline_model::workflow::{ApiWorkflow, ShotValues, Target, build_prompt_text, patch_workflow};
+use shotline_model::workflow::{ApiWorkflow, Mapping, ShotValues, Target, build_prompt_text, patch_workflow};
 use shotline_protocol::http::{ApiPrompt, NodeTitle, PromptNode};
 
 use super::error::BuildError;
@@ -11,6 +11,7 @@ use super::handle::Workflows;
 use super::profiles::{find_profile, shot_profile_id};
 use super::prompt::shot_text;
 use crate::generation::ShotRequest;
+use crate::storage::KeyframeInput;
 
 impl Workflows {
     /// The request for one take of a shot with its own profile (its override, else the
@@ -43,11 +44,14 @@ impl Workflows {
         let profile = find_profile(project, profile_id)?;
         let maps = |target: Target| !profile.mapping.inputs(target).is_empty();
 
-        let keyframe = match (&shot.keyframe, maps(Target::Keyframe)) {
-            (Some(media), true) => Some(self.keyframe_on_server(server, media).await?),
+        let (keyframe, keyframes) = match (&shot.keyframe, maps(Target::Keyframe)) {
+            (Some(media), true) => {
+                let name = self.generation.keyframe_on_server(server, media).await?;
+                (Some(name), keyframe_inputs(&profile.mapping, media))
+            }
             (None, true) => return Err(BuildError::KeyframeMissing),
             // A text-to-image profile ignores the keyframe a shot may have.
-            (_, false) => None,
+            (_, false) => (None, Vec::new()),
         };
         // A seed the workflow does not take would mislead the run manifest.
         let seed = maps(Target::Seed).then(|| take_seed(shot.seed));
@@ -67,8 +71,23 @@ impl Workflows {
             prompt: api_prompt(&patched),
             profile_id: Some(profile_id.to_string()),
             seed,
+            keyframes,
         })
     }
+}
+
+/// The inputs the keyframe's uploaded name was written into, so the engine can upload it
+/// again to a server that lost the file.
+fn keyframe_inputs(mapping: &Mapping, media: &MediaId) -> Vec<KeyframeInput> {
+    mapping
+        .inputs(Target::Keyframe)
+        .iter()
+        .map(|row| KeyframeInput {
+            node: row.node.clone(),
+            input: row.input.clone(),
+            media: media.as_str().to_owned(),
+        })
+        .collect()
 }
 
 /// The fixed seed, or a new one for this take over the whole u64 range ComfyUI accepts.

@@ -6,6 +6,7 @@ use shotline_model::project::{ProfileId, ShotId};
 use shotline_model::workflow::{ImportError, PatchError};
 
 use crate::comfy::ComfyError;
+use crate::generation::KeyframeError;
 use crate::project::ProjectError;
 use crate::storage::StorageError;
 
@@ -62,16 +63,6 @@ pub enum BuildError {
          generate its keyframe first."
     )]
     KeyframeMissing,
-    #[error("The shot's keyframe is no longer stored in this browser: choose the image again.")]
-    KeyframeNotStored,
-    #[error(
-        "The keyframe is a {mime} file; ComfyUI's Load Image takes PNG, JPEG or WebP. Choose another image."
-    )]
-    KeyframeFormat { mime: String },
-    #[error("The shot's keyframe could not be uploaded: {0}")]
-    KeyframeUpload(ComfyError),
-    #[error("The shot's keyframe could not be read: {0}")]
-    Storage(#[from] StorageError),
-    #[error("This browser is not keeping media, so the shot's keyframe cannot be read.")]
-    NoStorage,
+    #[error(transparent)]
+    Keyframe(#[from] KeyframeError),
 }

@@ -9,9 +9,9 @@ use shotline_model::server_url::ServerUrl;
 use shotline_model::workflow::ObjectInfo;
 use wasm_bindgen_futures::spawn_local;
 
-use super::keyframe::UploadedKeyframes;
 use super::preflight::PreflightCache;
 use crate::comfy::{ComfyClient, ComfyError};
+use crate::generation::Generation;
 use crate::project::ProjectData;
 use crate::storage::Storage;
 
@@ -31,20 +31,21 @@ pub struct Workflows {
     pub(super) storage: Option<Storage>,
     pub(super) object_infos: RwSignal<HashMap<ServerUrl, ObjectInfoState>>,
     pub(super) preflights: StoredValue<PreflightCache>,
-    pub(super) uploads: StoredValue<UploadedKeyframes>,
+    /// Uploads the keyframes of the prompts built here.
+    pub(super) generation: Generation,
     /// Jobs placed on a pool server but not recorded yet, by server (see `Placed`).
     pub(super) placing: StoredValue<HashMap<String, usize>>,
 }
 
 impl Workflows {
     /// The handle without context (see `provide_workflows`); call inside a reactive owner.
-    pub fn new(data: ProjectData, storage: Option<Storage>) -> Self {
+    pub fn new(data: ProjectData, storage: Option<Storage>, generation: Generation) -> Self {
         Self {
             data,
             storage,
+            generation,
             object_infos: RwSignal::new(HashMap::new()),
             preflights: StoredValue::new(PreflightCache::default()),
-            uploads: StoredValue::new(UploadedKeyframes::default()),
             placing: StoredValue::new(HashMap::new()),
         }
     }

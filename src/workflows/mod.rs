@@ -1,15 +1,15 @@
 //! `use_workflows()`: the workflow profiles of the open project and what turns a shot
 //! into a ComfyUI prompt: import (with UI → API conversion through the server's node
-//! list), preflight per server, prompt building, keyframe uploads, two-stage shots and
-//! run manifests. The logic is `shotline_model::workflow`'s; this module adds the server,
-//! the storage and the project actions.
+//! list), preflight per server, prompt building (keyframes uploaded through the
+//! generation hook, which knows what each server holds), two-stage shots and run
+//! manifests. The logic is `shotline_model::workflow`'s; this module adds the server, the
+//! storage and the project actions.
 
 mod build;
 mod edits;
 mod error;
 mod handle;
 mod import;
-mod keyframe;
 mod manifest;
 mod pool;
 mod preflight;
@@ -29,14 +29,15 @@ pub use profiles::{find_profile, read_profile, shot_profile_id};
 pub use prompt::{prompt_preview, shot_text};
 pub use stages::{StageError, StagedRun};
 
+use crate::generation::use_generation;
 use crate::project::use_project_data;
 use crate::storage::Storage;
 
-/// Installs the handle for the views below. Needs the project data in context; reads the
-/// open [`Storage`] from context when the shell provides it (keyframes and run records
-/// live there), and works without it for everything else.
+/// Installs the handle for the views below. Needs the project data and the generation
+/// hook in context; reads the open [`Storage`] from context when the shell provides it
+/// (run records live there), and works without it for everything else.
 pub fn provide_workflows() -> Workflows {
-    let workflows = Workflows::new(use_project_data(), use_context::<Storage>());
+    let workflows = Workflows::new(use_project_data(), use_context::<Storage>(), use_generation());
     provide_context(workflows);
     workflows
 }

@@ -130,7 +130,10 @@ impl Workflows {
             })
             .flatten();
         if let Some(keyframe) = keyframe {
-            self.keyframe_on_server(&server, &keyframe).await?;
+            generation
+                .keyframe_on_server(&server, &keyframe)
+                .await
+                .map_err(BuildError::from)?;
         }
         let moved = generation
             .resubmit_on(prompt_id, Some((*server).clone()))

@@ -190,6 +190,14 @@ fn server_gone(view: &JobView, server_unreachable: bool) -> bool {
 
 fn failed_line(node: Option<&str>, class: Option<&str>, message: &str, kind: FailureKind) -> String {
     let first_line = message.lines().next().unwrap_or(message);
+    if kind == FailureKind::KeyframeMissing {
+        let problem = first_line
+            .rsplit_once(" - ")
+            .map_or(first_line, |(_, problem)| problem);
+        return format!(
+            "Failed — the server cannot find the shot's keyframe even though Shotline uploaded it              again just now ({problem}). Its uploads may go to another ComfyUI at this address, or              its input folder may be emptied as files arrive: check its input folder and address,              then Retry."
+        );
+    }
     let place = match (node, class) {
         (Some(node), Some(class)) => format!(" in node {node} ({class})"),
         (Some(node), None) => format!(" in node {node}"),
@@ -201,6 +209,7 @@ fn failed_line(node: Option<&str>, class: Option<&str>, message: &str, kind: Fai
         FailureKind::Execution => "the run failed",
         FailureKind::Interrupted => "the run was interrupted on the server",
         FailureKind::OutputsUnavailable => "the outputs could not be fetched",
+        FailureKind::KeyframeMissing => "the server has no file for the shot's keyframe",
     };
     format!("Failed — {what}{place}: {first_line}")
 }

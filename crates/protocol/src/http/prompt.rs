@@ -108,6 +108,22 @@ impl ValidationError {
     }
 }
 
+/// How a server refuses a file name it has no file for: LoadImage's `VALIDATE_INPUTS`
+/// answers `custom_validation_failed` ("Invalid image file: …", trace c case 3e); a loader
+/// without that hook checks its combo list of files, `value_not_in_list`.
+const FILE_REFUSALS: [&str; 2] = ["custom_validation_failed", "value_not_in_list"];
+
+impl PromptRejected {
+    /// The error that says node `node` has no file for the name in its input `input`, if
+    /// the server said so. Read from the structure (node id, `extra_info.input_name`,
+    /// error type), not from the English text.
+    pub fn refused_file_input(&self, node: &str, input: &str) -> Option<&ValidationError> {
+        self.node_errors.get(node)?.errors.iter().find(|error| {
+            error.input_name() == Some(input) && FILE_REFUSALS.contains(&error.error_type.as_str())
+        })
+    }
+}
+
 /// The top-level `error.type` values seen on 0.3.64, plus the newer name for an
 /// unknown class (`missing_node_type`, formerly `invalid_prompt`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

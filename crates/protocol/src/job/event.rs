@@ -10,6 +10,12 @@ pub enum JobEvent<'a> {
     SubmitAccepted,
     /// `POST /prompt` answered 400 with a validation body.
     SubmitRejected(&'a PromptRejected),
+    /// `POST /prompt` answered 400 because node `node` has no file for the uploaded
+    /// keyframe, after it was uploaded again for this very submission.
+    KeyframeRejected {
+        rejected: &'a PromptRejected,
+        node: &'a str,
+    },
     /// `POST /prompt` answered another error status; `body` is shown to the user.
     SubmitFailed {
         status: u16,

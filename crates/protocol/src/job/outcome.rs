@@ -90,6 +90,22 @@ pub(super) fn validation_failure(rejected: &PromptRejected) -> JobState {
     }
 }
 
+/// A 400 naming the keyframe input of `node`: its error is the message, whichever node
+/// the server listed first.
+pub(super) fn keyframe_failure(rejected: &PromptRejected, node: &str) -> JobState {
+    let culprit = rejected.node_errors.get(node);
+    let message = culprit.and_then(|culprit| culprit.errors.first()).map_or_else(
+        || with_details(&rejected.error.message, &rejected.error.details),
+        |first| with_details(&first.message, &first.details),
+    );
+    JobState::Failed {
+        node: Some(node.to_owned()),
+        class: culprit.map(|culprit| culprit.class_type.clone()),
+        message,
+        kind: FailureKind::KeyframeMissing,
+    }
+}
+
 pub(super) fn refused_failure(status: u16, body: &str) -> JobState {
     let body: String = body.trim().chars().take(MAX_FAILURE_MESSAGE_CHARS).collect();
     JobState::Failed {

@@ -1,6 +1,6 @@
 //! The reducer: one input in, the job updated, one effect out.
 
-use super::outcome::{apply_history, refused_failure, validation_failure};
+use super::outcome::{apply_history, keyframe_failure, refused_failure, validation_failure};
 use super::reconcile::apply_queue;
 use super::socket::apply_message;
 use super::{CancelRequest, Effect, FailureKind, Job, JobEvent, JobState};
@@ -14,6 +14,9 @@ pub fn apply(job: &mut Job, event: JobEvent<'_>, now_ms: u64) -> Effect {
     match event {
         JobEvent::SubmitAccepted => submit_accepted(job),
         JobEvent::SubmitRejected(rejected) => submit_refused(job, validation_failure(rejected)),
+        JobEvent::KeyframeRejected { rejected, node } => {
+            submit_refused(job, keyframe_failure(rejected, node))
+        }
         JobEvent::SubmitFailed { status, body } => submit_refused(job, refused_failure(status, body)),
         JobEvent::Message(message) => apply_message(job, message, now_ms),
         JobEvent::Queue(snapshot) => apply_queue(job, snapshot),

@@ -81,6 +81,9 @@ pub enum FailureKind {
     Interrupted,
     /// The run succeeded but its files could not be fetched.
     OutputsUnavailable,
+    /// `POST /prompt` answered 400 because the server has no file for the uploaded
+    /// keyframe, and still did after the keyframe was uploaded again.
+    KeyframeMissing,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
