@@ -142,3 +142,69 @@ async fn an_editor_format_workflow_is_converted_with_the_servers_node_list() -> 
     sim.stop().await;
     Ok(())
 }
+
+/// A small real PNG on disk, for the keyframe picker.
+fn keyframe_png() -> anyhow::Result<std::path::PathBuf> {
+    const SIZE_PX: u32 = 16;
+    let path = std::env::temp_dir().join(format!("shotline-e2e-lost-keyframe-{}.png", std::process::id()));
+    let file = std::io::BufWriter::new(std::fs::File::create(&path)?);
+    let mut encoder = png::Encoder::new(file, SIZE_PX, SIZE_PX);
+    encoder.set_color(png::ColorType::Rgb);
+    let mut writer = encoder.write_header()?;
+    let pixels: Vec<u8> = (0..SIZE_PX * SIZE_PX)
+        .flat_map(|i| [(i * 7) as u8, 90, (i % SIZE_PX * 16) as u8])
+        .collect();
+    writer.write_image_data(&pixels)?;
+    writer.finish()?;
+    Ok(path)
+}
+
+/// A server whose uploads go missing (another ComfyUI behind the address) rejects the
+/// keyframe, gets it once more, rejects it again: the shot ends Failed saying what to check,
+/// and once uploads stick, Retry finishes it.
+#[tokio::test]
+async fn a_server_that_keeps_losing_the_keyframe_fails_the_shot_with_what_to_do_and_retry_finishes_it()
+-> anyhow::Result<()> {
+    let sim = Sim::start(&["--enable-cors-header", "--faults"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    browser.client.goto(&site.url()).await?;
+    browser.connect(&sim.url()).await?;
+    let load_image = serde_json::json!({
+        "1": {"class_type": "LoadImage", "inputs": {"image": "placeholder.png"}},
+        "2": {"class_type": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "e2e_lost"}}
+    });
+    browser.import_pasted_workflow(&load_image.to_string()).await?;
+    browser.write_prompt(1, "the same frame, again").await?;
+    let card = "[role=group][aria-label='Shot 1']";
+    let picker = browser
+        .wait_for_element(Locator::Css(&format!("{card} input[type=file]")))
+        .await?;
+    picker.send_keys(&keyframe_png()?.to_string_lossy()).await?;
+    browser
+        .wait_for_element(Locator::Css(&format!("{card} .keyframe-image")))
+        .await?;
+
+    sim.set_faults(serde_json::json!({"lose_uploads": 2})).await?;
+    let failed = browser
+        .generate_shot(1, |t| t.starts_with("Failed") || t.starts_with("Done"))
+        .await?;
+    assert!(
+        failed.starts_with("Failed") && failed.contains("uploaded it again") && failed.contains("Retry"),
+        "says what happened and what to do: {failed}"
+    );
+    browser.screenshot_at(card, "trouble-keyframe-lost").await?;
+
+    sim.clear_faults().await?;
+    browser.click_button("Retry").await?;
+    browser
+        .wait_for_text(".take-count", |t| t == "Take 2 of 2")
+        .await?;
+    browser.wait_for_text(STATUS, |t| t.starts_with("Done")).await?;
+    browser
+        .wait_for_element(Locator::Css(&format!("{card} .take-media img")))
+        .await?;
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}
