@@ -1,8 +1,9 @@
 //! Measures comfy-sim under load and prints the figures:
 //! `cargo run -p comfy-sim --release --example scale`.
 //!
-//! 1. Fan-out: 100 sockets of one client while a prompt emits progress as fast as it can,
-//!    plus one socket that never reads; reports messages per second and per-socket counts.
+//! 1. Fan-out: 100 clients, a socket each (ComfyUI keeps one socket per clientId), each
+//!    with its own prompt emitting progress as fast as it can, behind the prompt of one
+//!    client that never reads; reports messages per second and per-socket counts.
 //! 2. History: 10,050 tiny prompts; reports how many entries `/history` keeps.
 
 use std::time::Instant;
@@ -14,22 +15,25 @@ use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
 const CLIENTS: usize = 100;
-const COUNTERS: u64 = 5;
+/// The never-reading client's prompt: enough messages to overflow its outbox.
+const STALLED_COUNTERS: u64 = 5;
+const COUNTERS: u64 = 1;
 const STEPS_PER_COUNTER: u64 = 1000;
 const HISTORY_PROMPTS: usize = 10_050;
 const SMALL_RECEIVE_BUFFER_BYTES: u32 = 1024;
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-fn counters_workflow() -> Value {
+/// `color` makes each client's prompt different, so none is served from the cache.
+fn counters_workflow(counters: u64, color: usize) -> Value {
     let mut workflow = json!({"1": {"class_type": "EmptyImage",
-        "inputs": {"width": 8, "height": 8, "batch_size": 1, "color": 0}}});
-    for node in 2..COUNTERS + 2 {
+        "inputs": {"width": 8, "height": 8, "batch_size": 1, "color": color}}});
+    for node in 2..counters + 2 {
         workflow[node.to_string()] = json!({"class_type": "SlowCounter",
             "inputs": {"image": [(node - 1).to_string(), 0], "steps": STEPS_PER_COUNTER, "delay": 0.0}});
     }
-    workflow[(COUNTERS + 2).to_string()] = json!({"class_type": "PreviewImage",
-        "inputs": {"images": [(COUNTERS + 1).to_string(), 0]}});
+    workflow[(counters + 2).to_string()] = json!({"class_type": "PreviewImage",
+        "inputs": {"images": [(counters + 1).to_string(), 0]}});
     workflow
 }
 
@@ -51,6 +55,7 @@ async fn count_until_done(mut socket: Socket) -> (usize, bool) {
 
 async fn connect(
     addr: std::net::SocketAddr,
+    client_id: &str,
     receive_buffer: Option<u32>,
 ) -> Result<Socket, Box<dyn std::error::Error>> {
     let tcp = tokio::net::TcpSocket::new_v4()?;
@@ -58,7 +63,7 @@ async fn connect(
         tcp.set_recv_buffer_size(bytes)?;
     }
     let stream = tcp.connect(addr).await?;
-    let url = format!("ws://{addr}/ws?clientId=crowd");
+    let url = format!("ws://{addr}/ws?clientId={client_id}");
     let (socket, _) =
         tokio_tungstenite::client_async(url, tokio_tungstenite::MaybeTlsStream::Plain(stream)).await?;
     Ok(socket)
@@ -73,17 +78,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let base = format!("http://{addr}");
 
     let mut sockets = Vec::new();
-    for _ in 0..CLIENTS {
-        sockets.push(connect(addr, None).await?);
+    for client in 0..CLIENTS {
+        sockets.push(connect(addr, &format!("crowd-{client}"), None).await?);
     }
-    let stalled = connect(addr, Some(SMALL_RECEIVE_BUFFER_BYTES)).await?;
+    let stalled = connect(addr, "stalled", Some(SMALL_RECEIVE_BUFFER_BYTES)).await?;
     let started = Instant::now();
-    let body = json!({"prompt": counters_workflow(), "client_id": "crowd"});
-    http.post(format!("{base}/prompt"))
-        .json(&body)
-        .send()
-        .await?
-        .error_for_status()?;
+    let mut bodies =
+        vec![json!({"prompt": counters_workflow(STALLED_COUNTERS, CLIENTS), "client_id": "stalled"})];
+    for client in 0..CLIENTS {
+        bodies.push(
+            json!({"prompt": counters_workflow(COUNTERS, client), "client_id": format!("crowd-{client}")}),
+        );
+    }
+    for body in &bodies {
+        http.post(format!("{base}/prompt"))
+            .json(body)
+            .send()
+            .await?
+            .error_for_status()?;
+    }
     let results = join_all(sockets.into_iter().map(count_until_done)).await;
     let seconds = started.elapsed().as_secs_f64();
     let counts: Vec<usize> = results.iter().map(|(count, _)| *count).collect();
@@ -92,12 +105,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         counts.iter().max().copied().unwrap_or(0),
     );
     let complete = results.iter().filter(|(_, done)| *done).count();
-    println!("fan-out: {CLIENTS} sockets, {COUNTERS}x{STEPS_PER_COUNTER} steps, {seconds:.2} s");
-    println!("  messages per socket: min {min}, max {max}; sockets that saw the end: {complete}/{CLIENTS}");
     println!(
-        "  event messages per second per socket: {:.0}",
-        max as f64 / seconds
+        "fan-out: {CLIENTS} clients, a prompt of {COUNTERS}x{STEPS_PER_COUNTER} steps each, {seconds:.2} s"
     );
+    println!("  messages per socket: min {min}, max {max}; sockets that saw the end: {complete}/{CLIENTS}");
     println!(
         "  messages delivered per second, all sockets: {:.0}",
         counts.iter().sum::<usize>() as f64 / seconds

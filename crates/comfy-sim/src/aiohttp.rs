@@ -6,6 +6,11 @@
 //! without those headers (trace c: the 500s). A WebSocket handshake is sent from inside the
 //! handler, before the middleware sees anything, so the 101 carries none either.
 //!
+//! Raised too, and so without CORS headers (both checked against aiohttp 3.14.5 running
+//! server.py's middlewares): the 413 `request.read()` / `request.post()` raise for a body
+//! larger than `client_max_size` (`--max-upload-size`), on `/prompt` as on `/upload/image`,
+//! and the 400s `ws.prepare()` raises for a `/ws` request that is no WebSocket handshake.
+//!
 //! Routing: server.py ends with `web.static('/', web_root)`, a catch-all that takes GET and
 //! HEAD only. An unrouted GET therefore reaches it and gets a `FileResponse` for a missing
 //! file: 404, `application/octet-stream`, empty (traces k and m, `GET /api/jobs`), which does
@@ -27,6 +32,8 @@ const METHOD_NOT_ALLOWED_TEXT: &str = "405: Method Not Allowed";
 const PLAIN_TEXT: &str = "text/plain; charset=utf-8";
 /// What a `FileResponse` of the static route declares when the file is missing.
 const STATIC_FILE_TYPE: &str = "application/octet-stream";
+/// `HTTPRequestEntityTooLarge`'s text in aiohttp 3.14 (no actual size any more).
+const BODY_TOO_LARGE_TEXT: &str = "Maximum request body size {max} exceeded.";
 /// The methods of the catch-all static route.
 const STATIC_ROUTE_METHODS: [&str; 2] = ["GET", "HEAD"];
 
@@ -53,6 +60,28 @@ pub fn internal_server_error() -> Response {
         )
             .into_response(),
     )
+}
+
+/// An `HTTPBadRequest` a handler raised, with aiohttp's text for it.
+pub fn bad_request(text: String) -> Response {
+    skipping_middlewares((StatusCode::BAD_REQUEST, [(CONTENT_TYPE, PLAIN_TEXT)], text).into_response())
+}
+
+/// `HTTPRequestEntityTooLarge`: the connection stays open, unlike after a 500.
+fn body_too_large(max_body_bytes: u64) -> Response {
+    let text = BODY_TOO_LARGE_TEXT.replace("{max}", &max_body_bytes.to_string());
+    skipping_middlewares((StatusCode::PAYLOAD_TOO_LARGE, [(CONTENT_TYPE, PLAIN_TEXT)], text).into_response())
+}
+
+/// Turns the 413 of axum's body limit, which any body extractor may hit, into aiohttp's.
+/// The limit counts the whole body, multipart framing included, like aiohttp's; it allows
+/// a body of exactly `client_max_size` bytes, as aiohttp's `>` does.
+pub async fn reshape_body_too_large(max_body_bytes: u64, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !skips_middlewares(&response) {
+        return body_too_large(max_body_bytes);
+    }
+    response
 }
 
 /// A response whose headers went out before the middlewares ran (the WebSocket handshake).

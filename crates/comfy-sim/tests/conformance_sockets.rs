@@ -43,7 +43,9 @@ async fn a_socket_reopened_mid_run_learns_the_running_node_and_gets_the_rest_lik
     let (prompt_id, body) = resubmittable(&submissions[0].0, "returning", 0.3);
     assert_eq!(sim.post_json("/prompt", &body).await.status(), 200);
     while first.next_frame().await.expect("open").kind() != "progress" {}
-    first.close().await;
+    // Had the server ended the first connection only after the second registered, its
+    // bookkeeping would take "returning" away from the second (see one_socket_per_client).
+    first.close_and_wait().await;
 
     let mut other = sim.socket("someone-else").await;
     let anonymous = sim.socket("").await.next_json().await;

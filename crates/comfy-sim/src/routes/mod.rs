@@ -22,7 +22,8 @@ use crate::{aiohttp, origin, ws};
 
 pub fn app(sim: Arc<Sim>) -> Router {
     let comfy = comfy_routes();
-    let body_limit_bytes = usize::try_from(sim.config.max_upload_size_bytes()).unwrap_or(usize::MAX);
+    let max_body_bytes = sim.config.max_upload_size_bytes();
+    let body_limit_bytes = usize::try_from(max_body_bytes).unwrap_or(usize::MAX);
     // server.py mounts its internal routes as a sub-app at `/internal` only, not under `/api`.
     let mut router = Router::new()
         .merge(comfy.clone())
@@ -39,10 +40,13 @@ pub fn app(sim: Arc<Sim>) -> Router {
         .layer(DefaultBodyLimit::max(body_limit_bytes))
         .with_state(Arc::clone(&sim));
     // `Router::layer` wraps each route on its own, where axum's 405 has no `Allow` header yet;
-    // these two must see the router's finished answers, so they wrap it from outside.
+    // these must see the router's finished answers, so they wrap it from outside.
     Router::new()
         .fallback_service(routed)
         .layer(from_fn(aiohttp::reshape_method_mismatch))
+        .layer(from_fn(move |request, next| {
+            aiohttp::reshape_body_too_large(max_body_bytes, request, next)
+        }))
         .layer(from_fn_with_state(sim, origin::guard))
 }
 

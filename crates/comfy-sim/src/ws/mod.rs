@@ -1,5 +1,6 @@
 //! The `/ws` socket: who is connected, and what each connection is sent.
 
+mod handshake;
 mod hub;
 mod socket;
 

@@ -1,15 +1,19 @@
 //! One WebSocket connection: greeting, `feature_flags` negotiation, then forwarding its outbox.
+//! Messages reach a connection only while it holds its sid in the hub (see `hub`).
 
 use std::sync::Arc;
 
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, WebSocket};
 use axum::extract::{Query, State, WebSocketUpgrade};
-use axum::response::Response;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::hub::Registration;
+use super::hub::{ConnectionId, Registration, SidGone};
 use crate::messages;
 use crate::state::Sim;
 
@@ -20,10 +24,18 @@ pub struct SocketQuery {
 }
 
 pub async fn upgrade(
-    upgrade: WebSocketUpgrade,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+    headers: HeaderMap,
     Query(query): Query<SocketQuery>,
     State(sim): State<Arc<Sim>>,
 ) -> Response {
+    if let Some(text) = super::handshake::refusal(&headers) {
+        return crate::aiohttp::bad_request(text);
+    }
+    let upgrade = match upgrade {
+        Ok(upgrade) => upgrade,
+        Err(rejection) => return crate::aiohttp::sent_before_middlewares(rejection.into_response()),
+    };
     // Without a clientId ComfyUI makes up a hex sid (trace i_ws_reconnect, phase 2).
     let sid = query
         .client_id
@@ -35,7 +47,9 @@ pub async fn upgrade(
 async fn serve(socket: WebSocket, sim: Arc<Sim>, sid: String) {
     let registration = sim.hub.register(&sid, greeting(&sim, &sid));
     let id = registration.id;
-    forward(socket, &sim, registration).await;
+    let (mut sink, mut stream) = socket.split();
+    forward(&mut sink, &mut stream, &sim, registration).await;
+    // Before the socket is dropped, so a client that has seen it close knows the sid is free.
     sim.hub.unregister(id);
 }
 
@@ -49,28 +63,30 @@ fn greeting(sim: &Sim, sid: &str) -> Vec<Message> {
     greeting
 }
 
-async fn forward(socket: WebSocket, sim: &Sim, registration: Registration) {
+async fn forward(
+    sink: &mut SplitSink<WebSocket, Message>,
+    stream: &mut SplitStream<WebSocket>,
+    sim: &Sim,
+    registration: Registration,
+) {
     let Registration {
         id,
         mut outbox,
         mut closed,
     } = registration;
-    let (mut sink, mut stream) = socket.split();
     let mut first_message = true;
     loop {
         tokio::select! {
             _ = &mut closed => break,
             incoming = stream.next() => match incoming {
                 Some(Ok(Message::Text(text))) => {
-                    if std::mem::take(&mut first_message)
-                        && let Some(reply) = negotiate_features(sim, id, text.as_str())
-                        && !sim.hub.send_to_connection(id, &reply)
-                    {
-                        break;
+                    if read_text(sim, id, first_message, text.as_str()) == Read::Counted {
+                        first_message = false;
                     }
                 }
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
-                Some(Ok(_)) => first_message = false,
+                // Binary frames, pings and pongs: `server.py` looks at text frames only.
+                Some(Ok(_)) => {}
             },
             outgoing = outbox.recv() => {
                 let Some(message) = outgoing else { break };
@@ -84,14 +100,35 @@ async fn forward(socket: WebSocket, sim: &Sim, registration: Registration) {
     }
 }
 
-/// Only the first message after connect counts as `feature_flags` (trace j_previews, run 3).
-fn negotiate_features(sim: &Sim, id: super::hub::ConnectionId, text: &str) -> Option<Message> {
-    let message: Value = serde_json::from_str(text).ok()?;
-    if message.get("type")?.as_str()? != "feature_flags" {
-        return None;
+/// Whether a text frame used up the connection's "first message" (trace j_previews, run 3).
+#[derive(Debug, PartialEq, Eq)]
+enum Read {
+    Counted,
+    /// `server.py` sets `first_message = False` after handling the frame, inside its `try`:
+    /// a frame that is not JSON, not a JSON object, or flags for a sid no longer in its
+    /// table raises before that line, and the next frame is still the first.
+    Raised,
+}
+
+/// A client's text frame; only `feature_flags` as the first message means anything.
+fn read_text(sim: &Sim, id: ConnectionId, first_message: bool, text: &str) -> Read {
+    let Ok(Value::Object(message)) = serde_json::from_str::<Value>(text) else {
+        return Read::Raised;
+    };
+    if !first_message || message.get("type").and_then(Value::as_str) != Some("feature_flags") {
+        return Read::Counted;
     }
-    if message.pointer("/data/supports_preview_metadata") == Some(&Value::Bool(true)) {
-        sim.hub.enable_preview_metadata(id);
+    let preview_metadata = message
+        .get("data")
+        .and_then(|data| data.get("supports_preview_metadata"))
+        == Some(&Value::Bool(true));
+    match sim.hub.store_feature_flags(id, preview_metadata) {
+        // The reply goes to the sid's socket, which may be a newer connection than this one.
+        Ok(sid) => {
+            sim.hub
+                .send_to_client(&sid, &messages::event("feature_flags", sim.features()));
+            Read::Counted
+        }
+        Err(SidGone) => Read::Raised,
     }
-    Some(messages::event("feature_flags", sim.features()))
 }

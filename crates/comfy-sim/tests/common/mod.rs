@@ -99,6 +99,13 @@ impl TestSim {
         Socket { stream }
     }
 
+    /// A socket opened without any `clientId` in its URL.
+    pub async fn socket_without_client_id(&self) -> Socket {
+        let url = format!("ws://{}/ws", self.addr);
+        let (stream, _) = tokio_tungstenite::connect_async(url).await.expect("socket opens");
+        Socket { stream }
+    }
+
     pub async fn socket_with_origin(
         &self,
         client_id: &str,
@@ -176,6 +183,19 @@ impl Socket {
 
     pub async fn close(mut self) {
         let _ = self.stream.close(None).await;
+    }
+
+    /// Closes and waits until the server has let go of the connection, so that the server
+    /// has run its end-of-connection bookkeeping before the test goes on.
+    pub async fn close_and_wait(mut self) {
+        let _ = self.stream.close(None).await;
+        while self.next_frame().await.is_some() {}
+    }
+
+    /// True when nothing arrives within `wait` and the socket is still open: the server
+    /// keeps the connection but sends it nothing.
+    pub async fn is_open_and_silent_for(&mut self, wait: Duration) -> bool {
+        tokio::time::timeout(wait, self.next_frame()).await.is_err()
     }
 
     pub async fn next_json(&mut self) -> Value {
