@@ -63,10 +63,14 @@ pub fn run(root: &Path, args: TestArgs) -> Result<ExitCode> {
     }
     if let Some(browser) = &browser {
         if wanted(Tier::Wasm) {
-            results.push(timed("wasm (headless Chromium)", || wasm_tier(&tools, browser, &args.filter)));
+            results.push(timed("wasm (headless Chromium)", || {
+                wasm_tier(&tools, browser, &args.filter)
+            }));
         }
         if wanted(Tier::E2e) {
-            results.push(timed("e2e (headless Chromium)", || e2e_tier(&tools, browser, &args.filter)));
+            results.push(timed("e2e (headless Chromium)", || {
+                e2e_tier(&tools, browser, &args.filter)
+            }));
         }
     }
 
