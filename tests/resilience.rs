@@ -67,6 +67,11 @@ async fn a_view_that_keeps_failing_ends_the_job_failed_saying_what_and_how_often
         "{message}"
     );
     assert!(ended.outputs.is_empty());
+    assert!(
+        ended.notices.is_empty(),
+        "said once, in the state: {:?}",
+        ended.notices
+    );
 }
 
 #[wasm_bindgen_test]

@@ -65,7 +65,10 @@ pub(super) async fn fetch(engine: &EngineRef, prompt_id: &str, files: Vec<Output
         job.show_outputs(|view| {
             view.outputs = media;
             view.notices.extend(notices);
-            view.notices.extend(failures.iter().cloned());
+            // With nothing fetched the failure is the job's end state, said once there.
+            if !nothing_fetched {
+                view.notices.extend(failures.iter().cloned());
+            }
         });
     }
     if nothing_fetched {
