@@ -6,64 +6,14 @@ mod support;
 
 use leptos::prelude::*;
 use shotline::comfy::{ComfyClient, ComfyError};
-use shotline::generation::{Generation, JobView, ShotRequest, live_preview_count, provide_generation};
+use shotline::generation::live_preview_count;
 use shotline_protocol::job::{FailureKind, LostReason};
 use shotline_protocol::{JobState, MediaKind};
+use support::jobs::*;
 use support::*;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// An engine in its own reactive owner, without storage (jobs live in memory).
-fn engine() -> (Owner, Generation) {
-    let owner = Owner::new();
-    let generation = owner.with(|| provide_generation(None));
-    (owner, generation)
-}
-
-fn submit(generation: &Generation, prompt: shotline_protocol::http::ApiPrompt) -> String {
-    generation.submit(ShotRequest {
-        project_id: "wasm-tests".into(),
-        shot_id: "shot-1".into(),
-        server: sim_url(),
-        prompt,
-        profile_id: None,
-        seed: None,
-        keyframes: Vec::new(),
-    })
-}
-
-fn view(generation: &Generation, prompt_id: &str) -> JobView {
-    generation
-        .job(prompt_id)
-        .expect("the job is tracked")
-        .get_untracked()
-}
-
-async fn wait_for_end(generation: &Generation, prompt_id: &str) -> JobView {
-    wait_for("the job to end", || {
-        Some(view(generation, prompt_id)).filter(JobView::is_finished)
-    })
-    .await
-}
-
-/// Waits for the end and fails the test, saying how it ended, unless it is Done.
-async fn wait_for_done(generation: &Generation, prompt_id: &str) -> JobView {
-    let ended = wait_for_end(generation, prompt_id).await;
-    assert!(
-        matches!(ended.state, JobState::Done { .. }),
-        "ended {:?}",
-        ended.state
-    );
-    ended
-}
-
-async fn wait_until_running(generation: &Generation, prompt_id: &str) {
-    wait_for("the job to run", || {
-        matches!(view(generation, prompt_id).state, JobState::Running(_)).then_some(())
-    })
-    .await;
-}
 
 #[wasm_bindgen_test]
 async fn an_image_workflow_ends_done_with_a_png_data_url() {
@@ -280,16 +230,6 @@ async fn cancelling_a_running_job_interrupts_it() {
     generation.cancel(&id);
     let ended = wait_for_end(&generation, &id).await;
     assert_eq!(ended.state, JobState::Cancelled);
-}
-
-#[wasm_bindgen_test]
-async fn a_view_that_fails_twice_is_retried_and_the_job_ends_done() {
-    fresh_sim().await;
-    set_faults(serde_json::json!({"http": {"path": "/view", "status": 500, "times": 2}})).await;
-    let (_owner, generation) = engine();
-    let id = submit(&generation, still_image());
-    let done = wait_for_done(&generation, &id).await;
-    assert_eq!(done.outputs.len(), 1);
 }
 
 #[wasm_bindgen_test]

@@ -27,6 +27,8 @@ pub enum ComfyError {
     Http { url: String, status: u16, body: String },
     #[error("{url} answered, but not with ComfyUI's JSON ({reason}). Is this address a ComfyUI server?")]
     Decode { url: String, reason: String },
+    #[error("the download of {url} broke off before the whole file arrived")]
+    Cut { url: String },
     #[error("the browser could not prepare the request: {0}")]
     Request(String),
 }
@@ -35,7 +37,7 @@ impl ComfyError {
     /// Worth asking again: the server may come back or the proxy may recover.
     pub fn is_transient(&self) -> bool {
         match self {
-            Self::Unreachable { .. } | Self::UnreadableFailure { .. } => true,
+            Self::Unreachable { .. } | Self::UnreadableFailure { .. } | Self::Cut { .. } => true,
             Self::Http { status, .. } => *status >= 500 || *status == 408 || *status == 429,
             _ => false,
         }

@@ -135,13 +135,10 @@ impl ComfyClient {
     pub async fn view(&self, file: &OutputFile) -> Result<Blob, ComfyError> {
         let url = self.view_url(file);
         let response: web_sys::Response = self.send(&url, self.get_request(&url)?).await?.into();
-        let unreadable = |error: JsValue| ComfyError::Decode {
-            url: url.clone(),
-            reason: format!("{error:?}"),
-        };
-        let blob = JsFuture::from(response.blob().map_err(unreadable)?)
-            .await
-            .map_err(unreadable)?;
+        // Reading the body fails only when the connection broke mid-body (a restarting
+        // server, a proxy timeout): the headers had arrived, so the server is there.
+        let cut = |_: JsValue| ComfyError::Cut { url: url.clone() };
+        let blob = JsFuture::from(response.blob().map_err(cut)?).await.map_err(cut)?;
         Ok(blob.unchecked_into())
     }
 

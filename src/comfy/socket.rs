@@ -1,10 +1,16 @@
 //! One WebSocket per server for the whole app: connect with the persistent clientId, send
-//! feature_flags first, decode every frame, reconnect with backoff and jitter, and flag the
-//! socket unhealthy when a job runs and nothing arrives. The only WebSocket user.
+//! feature_flags first, decode every frame, reconnect with backoff and jitter, and reopen a
+//! socket that stays silent while a job runs. The only WebSocket user.
 //!
 //! The socket is never trusted for "done": messages sent while it is down are lost and a
 //! reconnect replays nothing (trace i), so the generation engine reconciles over HTTP on
 //! every `Opened` and `Stalled` event.
+//!
+//! ComfyUI's server.py keeps one socket per clientId: a new connection replaces the entry,
+//! and the close of *any* socket with that id removes it. A socket opened before the old
+//! one has closed is therefore unregistered by the old one's close and hears nothing. So a
+//! socket is only replaced after its `close` event (or [`CLOSE_WAIT_MAX_MS`], for a close
+//! handshake that never finishes).
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -21,9 +27,20 @@ use super::http::page_origin;
 
 const RECONNECT_FIRST_DELAY_MS: f64 = 250.0;
 const RECONNECT_MAX_DELAY_MS: f64 = 10_000.0;
-/// Nothing for this long while a job runs ⇒ the socket may be stalled or half-open.
+/// Nothing for this long while a job runs ⇒ the socket may be stalled or half-open: it is
+/// closed and opened again.
 pub const WATCHDOG_SILENCE_MS: f64 = 10_000.0;
+/// A node can legitimately run for minutes without a message (a long VAE decode sends no
+/// progress): each reopen that brings nothing but the greeting doubles the silence allowed,
+/// up to this.
+const WATCHDOG_MAX_SILENCE_MS: f64 = 60_000.0;
 const WATCHDOG_TICK_MS: u32 = 1_000;
+/// Messages this soon after open are the greeting (`status`, the running node), not a sign
+/// that the server talks to this socket again.
+const GREETING_WINDOW_MS: f64 = 2_000.0;
+/// How long a reopen waits for the old socket's `close` event before opening the new one
+/// anyway: a stalled server may never answer the close handshake.
+pub const CLOSE_WAIT_MAX_MS: u32 = 3_000;
 
 /// What the socket tells the generation engine.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,7 +63,8 @@ pub enum SocketEvent {
 pub enum SocketHealth {
     Connecting,
     Open,
-    /// Open, but silent for [`WATCHDOG_SILENCE_MS`] while a job runs.
+    /// Silent for [`WATCHDOG_SILENCE_MS`] while a job runs: being closed, to be reopened
+    /// once its close event has fired.
     Stalled,
     Closed,
 }
@@ -60,13 +78,27 @@ struct Hub {
     is_busy: BusyCheck,
     socket: Option<WebSocket>,
     handlers: Vec<Box<dyn std::any::Any>>,
+    /// The socket last closed for a reopen, kept (closed) until the next reopen.
+    retiring: Option<Retiring>,
     health: SocketHealth,
     opened_before: bool,
     failed_attempts: u32,
+    opened_ms: f64,
     last_message_ms: f64,
+    /// Reopens for silence since the server last said more than its greeting.
+    consecutive_stalls: u32,
     stopped: bool,
     reconnect_timer: Option<Timeout>,
     _watchdog: Option<Interval>,
+}
+
+/// A socket being closed so that a new one can replace it.
+struct Retiring {
+    socket: WebSocket,
+    /// Its close event, or the deadline, has opened the replacement.
+    replaced: bool,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+    _deadline: Timeout,
 }
 
 /// Owner of the socket; dropping it (or [`SocketHub::close`]) stops reconnecting.
@@ -89,10 +121,13 @@ impl SocketHub {
             is_busy: Rc::new(is_busy),
             socket: None,
             handlers: Vec::new(),
+            retiring: None,
             health: SocketHealth::Closed,
             opened_before: false,
             failed_attempts: 0,
+            opened_ms: now_ms(),
             last_message_ms: now_ms(),
+            consecutive_stalls: 0,
             stopped: false,
             reconnect_timer: None,
             _watchdog: None,
@@ -115,10 +150,11 @@ impl SocketHub {
         hub._watchdog = None;
         if let Some(socket) = hub.socket.take() {
             // The handlers are dropped below: a late event must not call into them.
-            socket.set_onopen(None);
-            socket.set_onmessage(None);
-            socket.set_onclose(None);
+            detach(&socket);
             let _ = socket.close();
+        }
+        if let Some(retiring) = hub.retiring.take() {
+            detach(&retiring.socket);
         }
         hub.handlers.clear();
     }
@@ -154,11 +190,62 @@ fn open(hub_rc: &Rc<RefCell<Hub>>) {
     socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
 
     let mut hub = hub_rc.borrow_mut();
-    if let Some(old) = hub.socket.replace(socket) {
-        old.set_onclose(None);
-        let _ = old.close();
-    }
+    // Every path here comes after the previous socket's close (or its deadline): none is
+    // left to replace.
+    hub.socket = Some(socket);
     hub.handlers = vec![Box::new(on_open), Box::new(on_message), Box::new(on_close)];
+}
+
+fn detach(socket: &WebSocket) {
+    socket.set_onopen(None);
+    socket.set_onmessage(None);
+    socket.set_onclose(None);
+}
+
+/// Closes the current socket and opens a new one once its close event has fired, or after
+/// [`CLOSE_WAIT_MAX_MS`]: opening first would let the old close unregister the new socket.
+fn reopen_after_close(hub_rc: &Rc<RefCell<Hub>>) {
+    let Some(socket) = hub_rc.borrow_mut().socket.take() else {
+        return open(hub_rc);
+    };
+    detach(&socket);
+    let weak = Rc::downgrade(hub_rc);
+    let on_close = Closure::<dyn FnMut(CloseEvent)>::new({
+        let weak = weak.clone();
+        move |_: CloseEvent| replace_retired(&weak)
+    });
+    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    let _ = socket.close();
+    let deadline = Timeout::new(CLOSE_WAIT_MAX_MS, move || replace_retired(&weak));
+    let previous = {
+        let mut hub = hub_rc.borrow_mut();
+        hub.handlers.clear();
+        hub.retiring.replace(Retiring {
+            socket,
+            replaced: false,
+            _on_close: on_close,
+            _deadline: deadline,
+        })
+    };
+    if let Some(previous) = previous {
+        detach(&previous.socket);
+    }
+}
+
+/// The retiring socket closed, or stopped being waited for: open its replacement, once.
+fn replace_retired(weak: &Weak<RefCell<Hub>>) {
+    let Some(hub_rc) = weak.upgrade() else { return };
+    {
+        let mut hub = hub_rc.borrow_mut();
+        let Some(retiring) = hub.retiring.as_mut().filter(|r| !r.replaced) else {
+            return;
+        };
+        retiring.replaced = true;
+        if hub.stopped {
+            return;
+        }
+    }
+    open(&hub_rc);
 }
 
 fn on_open(weak: &Weak<RefCell<Hub>>) {
@@ -170,6 +257,7 @@ fn on_open(weak: &Weak<RefCell<Hub>>) {
             let _ = socket.send_with_str(FEATURE_FLAGS_HELLO);
         }
         hub.failed_attempts = 0;
+        hub.opened_ms = now_ms();
         hub.last_message_ms = now_ms();
         std::mem::replace(&mut hub.opened_before, true)
     };
@@ -179,7 +267,14 @@ fn on_open(weak: &Weak<RefCell<Hub>>) {
 
 fn on_message(weak: &Weak<RefCell<Hub>>, event: MessageEvent) {
     let Some(hub_rc) = weak.upgrade() else { return };
-    hub_rc.borrow_mut().last_message_ms = now_ms();
+    {
+        let mut hub = hub_rc.borrow_mut();
+        let now = now_ms();
+        hub.last_message_ms = now;
+        if now - hub.opened_ms > GREETING_WINDOW_MS {
+            hub.consecutive_stalls = 0;
+        }
+    }
     if hub_rc.borrow().health == SocketHealth::Stalled {
         set_health(&hub_rc, SocketHealth::Open);
     }
@@ -222,8 +317,13 @@ fn preview_event(frame: &Frame<'_>) -> Option<SocketEvent> {
 
 fn on_close(weak: &Weak<RefCell<Hub>>) {
     let Some(hub_rc) = weak.upgrade() else { return };
-    if hub_rc.borrow().stopped {
-        return;
+    {
+        let mut hub = hub_rc.borrow_mut();
+        if hub.stopped {
+            return;
+        }
+        // Closed already: the reconnect has nothing to wait for.
+        hub.socket = None;
     }
     set_health(&hub_rc, SocketHealth::Closed);
     schedule_reconnect(&hub_rc);
@@ -251,14 +351,25 @@ fn schedule_reconnect(hub_rc: &Rc<RefCell<Hub>>) {
     hub_rc.borrow_mut().reconnect_timer = Some(timer);
 }
 
+/// A socket silent for too long while a job runs is reopened: a fresh connection is
+/// registered again, where a half-open one or one the server unregistered never recovers.
 fn watchdog_tick(weak: &Weak<RefCell<Hub>>) {
     let Some(hub_rc) = weak.upgrade() else { return };
-    let (silent_for, health, busy) = {
-        let hub = hub_rc.borrow();
-        (now_ms() - hub.last_message_ms, hub.health, (hub.is_busy)())
+    let busy = (hub_rc.borrow().is_busy)();
+    let stalled = {
+        let mut hub = hub_rc.borrow_mut();
+        if !busy {
+            hub.consecutive_stalls = 0;
+        }
+        let allowed_ms = (WATCHDOG_SILENCE_MS * 2f64.powi(hub.consecutive_stalls.min(8) as i32))
+            .min(WATCHDOG_MAX_SILENCE_MS);
+        let stalled = hub.health == SocketHealth::Open && busy && now_ms() - hub.last_message_ms > allowed_ms;
+        hub.consecutive_stalls += u32::from(stalled);
+        stalled
     };
-    if health == SocketHealth::Open && busy && silent_for > WATCHDOG_SILENCE_MS {
+    if stalled {
         set_health(&hub_rc, SocketHealth::Stalled);
+        reopen_after_close(&hub_rc);
     }
 }
 

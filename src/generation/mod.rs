@@ -21,4 +21,4 @@ pub use keyframes::KeyframeError;
 pub use outputs::fetch_as_data_url;
 pub use pool::ServerLoad;
 pub use preview::live_preview_count;
-pub use servers::SocketStatus;
+pub use servers::{SocketDrop, SocketStatus};

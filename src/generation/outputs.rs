@@ -13,9 +13,10 @@ use super::persist;
 use crate::comfy::{ComfyClient, ComfyError};
 use crate::storage::BrowserMedia;
 
-/// A failing `/view` is retried this many times (with growing pauses) before giving up.
-const VIEW_RETRIES: u32 = 3;
-const VIEW_RETRY_FIRST_DELAY_MS: u32 = 400;
+/// A `/view` that fails transiently (5xx, no answer, a body cut off) is asked this many
+/// times in all, pausing 0.5, 1 and 2 s between, before the file counts as unavailable.
+const VIEW_ATTEMPTS: u32 = 4;
+const VIEW_RETRY_FIRST_DELAY_MS: u32 = 500;
 /// ComfyUI's temp folder (PreviewImage) may be emptied at any time and holds only
 /// in-between images when a workflow also saves outputs.
 const TEMP_FOLDER: &str = "temp";
@@ -50,7 +51,7 @@ pub(super) async fn fetch(engine: &EngineRef, prompt_id: &str, files: Vec<Output
                     media_id,
                 });
             }
-            Err(error) => failures.push(format!("{}: {error}", file.filename)),
+            Err(failure) => failures.push(format!("{} {failure}", file.filename)),
         }
     }
     let nothing_fetched = media.is_empty() && !failures.is_empty();
@@ -64,15 +65,14 @@ pub(super) async fn fetch(engine: &EngineRef, prompt_id: &str, files: Vec<Output
         job.show_outputs(|view| {
             view.outputs = media;
             view.notices.extend(notices);
-            view.notices
-                .extend(failures.iter().map(|f| format!("could not fetch {f}")));
+            // With nothing fetched the failure is the job's end state, said once there.
+            if !nothing_fetched {
+                view.notices.extend(failures.iter().cloned());
+            }
         });
     }
     if nothing_fetched {
-        let reason = format!(
-            "ComfyUI finished, but its output could not be fetched: {}",
-            failures.join("; ")
-        );
+        let reason = format!("ComfyUI finished the run, but {}", failures.join("; "));
         apply_event(
             engine,
             prompt_id,
@@ -94,6 +94,22 @@ fn files_worth_showing(files: Vec<OutputFile>) -> Vec<OutputFile> {
     if saved.is_empty() { media } else { saved }
 }
 
+/// Why an output file is not shown: the last error and how often `/view` was asked.
+pub struct ViewFailure {
+    pub error: ComfyError,
+    pub attempts: u32,
+}
+
+/// "could not be downloaded in 4 attempts: … answered HTTP 500".
+impl std::fmt::Display for ViewFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.attempts {
+            1 => write!(f, "could not be downloaded: {}", self.error),
+            n => write!(f, "could not be downloaded in {n} attempts: {}", self.error),
+        }
+    }
+}
+
 /// One output file as the engine keeps it: fetched from `/view` (transient failures
 /// retried), encoded as a `data:` URL and hashed by the browser, ready for the media store.
 /// Public for the media benchmark (tests/bench_media.rs), which times this very path.
@@ -101,26 +117,29 @@ pub async fn fetch_as_data_url(
     client: &ComfyClient,
     file: &OutputFile,
     mime: &str,
-) -> Result<BrowserMedia, ComfyError> {
+) -> Result<BrowserMedia, ViewFailure> {
     let blob = fetch_with_retries(client, file).await?;
     BrowserMedia::read(&blob, mime)
         .await
-        .map_err(|error| ComfyError::Decode {
-            url: client.view_url(file),
-            reason: format!("{error:?}"),
+        .map_err(|error| ViewFailure {
+            error: ComfyError::Decode {
+                url: client.view_url(file),
+                reason: format!("{error:?}"),
+            },
+            attempts: 1,
         })
 }
 
-async fn fetch_with_retries(client: &ComfyClient, file: &OutputFile) -> Result<Blob, ComfyError> {
-    let mut attempt = 0;
+async fn fetch_with_retries(client: &ComfyClient, file: &OutputFile) -> Result<Blob, ViewFailure> {
+    let mut attempts = 1;
     loop {
         match client.view(file).await {
             Ok(blob) => return Ok(blob),
-            Err(error) if attempt < VIEW_RETRIES && error.is_transient() => {
-                TimeoutFuture::new(VIEW_RETRY_FIRST_DELAY_MS << attempt).await;
-                attempt += 1;
+            Err(error) if attempts < VIEW_ATTEMPTS && error.is_transient() => {
+                TimeoutFuture::new(VIEW_RETRY_FIRST_DELAY_MS << (attempts - 1)).await;
+                attempts += 1;
             }
-            Err(error) => return Err(error),
+            Err(error) => return Err(ViewFailure { error, attempts }),
         }
     }
 }

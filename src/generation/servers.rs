@@ -32,6 +32,18 @@ pub struct SocketStatus {
     /// [`UNREACHABLE_AFTER_MS`]: a dropped socket that the next attempt reopens (well under
     /// a second) is not worth a word.
     pub unreachable_since: Option<f64>,
+    /// How often it came back after having been open.
+    pub reconnects: u32,
+    /// Why it last went down, once it has.
+    pub last_drop: Option<SocketDrop>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocketDrop {
+    /// The server (or something between) closed it, or an attempt to open it failed.
+    Closed,
+    /// It stayed silent while a job ran, so Shotline closed and reopened it.
+    Silent,
 }
 
 const UNREACHABLE_AFTER_MS: f64 = 3_000.0;
@@ -86,6 +98,8 @@ pub(super) fn ensure_link(engine: &EngineRef, server: &ServerUrl) {
             failed: false,
             last_message_ms: None,
             unreachable_since: None,
+            reconnects: 0,
+            last_drop: None,
         })
     });
     engine.borrow_mut().servers.insert(
@@ -252,6 +266,14 @@ fn show_health(status: &mut SocketStatus, health: SocketHealth) {
     let is_up = |health| matches!(health, SocketHealth::Open | SocketHealth::Stalled);
     if is_up(health) != is_up(status.health) {
         status.since_ms = now_ms();
+    }
+    if health == SocketHealth::Open && !is_up(status.health) && status.was_open {
+        status.reconnects += 1;
+    }
+    match health {
+        SocketHealth::Stalled => status.last_drop = Some(SocketDrop::Silent),
+        SocketHealth::Closed => status.last_drop = Some(SocketDrop::Closed),
+        SocketHealth::Open | SocketHealth::Connecting => {}
     }
     status.was_open |= health == SocketHealth::Open;
     if is_up(health) {

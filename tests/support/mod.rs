@@ -2,6 +2,8 @@
 //! for what a person would see, and small workflows.
 #![allow(dead_code)] // each suite uses a different part
 
+pub mod jobs;
+
 use gloo_net::http::Request;
 use gloo_timers::future::TimeoutFuture;
 use shotline_model::server_url::ServerUrl;
@@ -53,6 +55,34 @@ pub async fn clear_faults() {
     let url = format!("{}/sim/faults", sim_url().as_str());
     let response = Request::delete(&url).send().await.unwrap();
     assert!(response.ok(), "DELETE /sim/faults answered {}", response.status());
+}
+
+/// `GET /sim/requests`: how often each route was asked since the last reset.
+pub async fn request_count(route: &str) -> u64 {
+    let url = format!("{}/sim/requests", sim_url().as_str());
+    let counts: serde_json::Value = Request::get(&url).send().await.unwrap().json().await.unwrap();
+    counts[route].as_u64().unwrap_or(0)
+}
+
+pub async fn reset_request_counts() {
+    let url = format!("{}/sim/requests", sim_url().as_str());
+    let response = Request::delete(&url).send().await.unwrap();
+    assert!(
+        response.ok(),
+        "DELETE /sim/requests answered {}",
+        response.status()
+    );
+}
+
+/// Queues `prompt` as another person's tab would (another clientId), without this page's
+/// engine knowing; returns its prompt_id.
+pub async fn submit_as_someone_else(prompt: ApiPrompt) -> String {
+    let prompt_id = uuid::Uuid::new_v4().to_string();
+    let body = serde_json::json!({"prompt": prompt, "client_id": "someone-else", "prompt_id": prompt_id});
+    let url = format!("{}/api/prompt", sim_url().as_str());
+    let response = Request::post(&url).json(&body).unwrap().send().await.unwrap();
+    assert!(response.ok(), "POST /api/prompt answered {}", response.status());
+    prompt_id
 }
 
 /// A value that differs per call, so ComfyUI's cache never replays an earlier run.

@@ -25,6 +25,8 @@ pub struct FaultRequest {
     pub fail_class: Option<String>,
     pub http: Option<HttpFault>,
     pub view_delay_ms: Option<u64>,
+    /// The next this many `/view` answers send half the file, then break the connection.
+    pub cut_view_times: Option<u32>,
     pub interrupt_after_ms: Option<u64>,
     /// Empties the input folder, as a person cleaning it (or a container restarted on fresh
     /// storage) does: LoadImage of a file uploaded before then fails validation.
@@ -63,6 +65,7 @@ pub struct ActiveFaults {
     pub fail_class: Option<String>,
     http: Option<HttpFault>,
     pub view_delay_ms: Option<u64>,
+    cut_view_times: Option<u32>,
     pub interrupt_after_ms: Option<u64>,
     lose_uploads: Option<u32>,
 }
@@ -88,6 +91,9 @@ impl ActiveFaults {
         }
         if request.view_delay_ms.is_some() {
             self.view_delay_ms = request.view_delay_ms;
+        }
+        if request.cut_view_times.is_some() {
+            self.cut_view_times = request.cut_view_times.filter(|times| *times > 0);
         }
         if request.interrupt_after_ms.is_some() {
             self.interrupt_after_ms = request.interrupt_after_ms;
@@ -143,6 +149,15 @@ impl ActiveFaults {
         Some(answer)
     }
 
+    /// Consumes one use of `cut_view_times`: whether this `/view` answer is to break off.
+    pub fn take_view_cut(&mut self) -> bool {
+        let Some(times) = self.cut_view_times else {
+            return false;
+        };
+        self.cut_view_times = times.checked_sub(1).filter(|left| *left > 0);
+        true
+    }
+
     /// The `GET /sim/faults` body: every key present, durations as milliseconds left.
     pub fn to_json(&self, now: Instant) -> Value {
         let left_ms = |until: Option<Instant>| {
@@ -157,6 +172,7 @@ impl ActiveFaults {
             "fail_class": self.fail_class,
             "http": self.http,
             "view_delay_ms": self.view_delay_ms,
+            "cut_view_times": self.cut_view_times,
             "interrupt_after_ms": self.interrupt_after_ms,
             "lose_uploads": self.lose_uploads,
         })

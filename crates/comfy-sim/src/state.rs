@@ -1,5 +1,6 @@
 //! Everything the routes, sockets and worker share.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -31,6 +32,8 @@ pub struct Sim {
     queue: Mutex<PromptQueue>,
     history: Mutex<History>,
     faults: Mutex<ActiveFaults>,
+    /// HTTP requests per path (without `/api`), counted only with `--faults`.
+    request_counts: Mutex<BTreeMap<String, u64>>,
     running_node: Mutex<Option<RunningNode>>,
     /// Wakes the worker when a prompt is queued.
     pub queue_changed: Notify,
@@ -65,6 +68,7 @@ impl Sim {
             queue: Mutex::new(PromptQueue::default()),
             history: Mutex::new(History::default()),
             faults: Mutex::new(ActiveFaults::default()),
+            request_counts: Mutex::new(BTreeMap::new()),
             running_node: Mutex::new(None),
             queue_changed: Notify::new(),
         }
@@ -80,6 +84,24 @@ impl Sim {
 
     pub fn faults(&self) -> MutexGuard<'_, ActiveFaults> {
         lock(&self.faults)
+    }
+
+    /// Counts one request to `path`; `/api/queue` and `/queue` are the same route.
+    pub fn count_request(&self, path: &str) {
+        let bare = path
+            .strip_prefix("/api")
+            .filter(|rest| rest.starts_with('/'))
+            .unwrap_or(path);
+        *lock(&self.request_counts).entry(bare.to_owned()).or_default() += 1;
+    }
+
+    /// Requests per path since the start or the last [`Self::reset_request_counts`].
+    pub fn request_counts(&self) -> BTreeMap<String, u64> {
+        lock(&self.request_counts).clone()
+    }
+
+    pub fn reset_request_counts(&self) {
+        lock(&self.request_counts).clear();
     }
 
     pub fn queue_remaining(&self) -> usize {

@@ -319,3 +319,79 @@ async fn a_raised_http_fault_is_aiohttps_500_without_cors_headers() {
         "a 500 a handler returns passes ComfyUI's CORS middleware"
     );
 }
+
+#[tokio::test]
+async fn cut_view_times_breaks_that_many_view_answers_off_mid_body_then_serves_the_file() {
+    let sim = spawn_with_faults().await;
+    let prompt_id = sim.submit("cutter", &slow_workflow(1, 0.0)).await;
+    let entry = sim.wait_for_history(&prompt_id).await;
+    let image = &entry["outputs"]["3"]["images"][0];
+    let path = format!(
+        "/view?filename={}&subfolder={}&type={}",
+        image["filename"].as_str().expect("a file name"),
+        image["subfolder"].as_str().unwrap_or_default(),
+        image["type"].as_str().unwrap_or("output"),
+    );
+    let whole = sim.http.get(sim.url(&path)).send().await.expect("answer");
+    let whole = whole.bytes().await.expect("the whole file");
+    assert!(whole.starts_with(b"\x89PNG"), "a PNG");
+
+    inject(&sim, json!({"cut_view_times": 2})).await;
+    for attempt in 1..=2 {
+        let response = sim.http.get(sim.url(&path)).send().await.expect("headers arrive");
+        assert_eq!(
+            response.status(),
+            200,
+            "attempt {attempt}: the answer starts well"
+        );
+        assert_eq!(response.content_length(), Some(whole.len() as u64));
+        assert!(
+            response.bytes().await.is_err(),
+            "attempt {attempt}: the body breaks off"
+        );
+    }
+    assert!(
+        sim.get_json("/sim/faults").await.1["cut_view_times"].is_null(),
+        "used up"
+    );
+    let again = sim.http.get(sim.url(&path)).send().await.expect("answer");
+    assert_eq!(again.bytes().await.expect("the whole file"), whole);
+}
+
+#[tokio::test]
+async fn sim_requests_counts_requests_per_route_with_or_without_api_until_reset() {
+    let sim = spawn_with_faults().await;
+    sim.get_json("/queue").await;
+    sim.get_json("/api/queue").await;
+    sim.get_json("/api/history/some-id").await;
+    let (status, counts) = sim.get_json("/sim/requests").await;
+    assert_eq!(status, 200);
+    assert_eq!(counts["/queue"], 2, "{counts}");
+    assert_eq!(counts["/history/some-id"], 1, "{counts}");
+    assert!(
+        counts.get("/sim/requests").is_none(),
+        "its own reads are not counted"
+    );
+
+    let reset = sim
+        .http
+        .delete(sim.url("/sim/requests"))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(reset.status(), 200);
+    sim.get_json("/queue").await;
+    assert_eq!(sim.get_json("/sim/requests").await.1, json!({"/queue": 1}));
+}
+
+#[tokio::test]
+async fn sim_requests_does_not_exist_without_the_faults_flag() {
+    let sim = spawn_default().await;
+    let response = sim
+        .http
+        .get(sim.url("/sim/requests"))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(response.status(), 404);
+}

@@ -1,10 +1,23 @@
 //! When things go wrong mid-run, every shot still reaches a definite state the person can
-//! see: a reload resumes it, a server restart makes it Lost with Resubmit, Cancel cancels.
+//! see: a reload resumes it, a server restart makes it Lost with Resubmit, Cancel cancels,
+//! dropped sockets reconnect, failing downloads are retried and then explained.
 
 use fantoccini::Locator;
 use shotline_e2e::{Browser, Sim, StaticSite};
 
 const STATUS: &str = "[role=group][aria-label='Shot 1'] [role=status]";
+const SOCKET_LINE: &str = ".servers-panel .socket-line";
+
+/// Done, Failed, Cancelled or Lost: what a shot's state line starts with once it has ended.
+fn is_definite(state_line: &str) -> bool {
+    ["Done", "Failed", "Cancelled", "Lost"]
+        .iter()
+        .any(|end| state_line.starts_with(end))
+}
+
+fn status_of(shot: usize) -> String {
+    format!("[role=group][aria-label='Shot {shot}'] [role=status]")
+}
 
 /// EmptyImage → SlowCounter (12 steps × 0.3 s) → SaveImage: long enough to interfere with.
 fn slow_workflow() -> String {
@@ -204,6 +217,132 @@ async fn a_server_that_keeps_losing_the_keyframe_fails_the_shot_with_what_to_do_
     browser
         .wait_for_element(Locator::Css(&format!("{card} .take-media img")))
         .await?;
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_socket_closing_twice_while_three_shots_run_ends_each_done_and_the_panel_says_reconnected()
+-> anyhow::Result<()> {
+    // Text to image on fake models, 20 steps of 150 ms: each shot's own prompt makes it a
+    // real 3 s run (one workflow without a prompt would be replayed from ComfyUI's cache).
+    let sim = Sim::start(&[
+        "--enable-cors-header",
+        "--faults",
+        "--fake-models",
+        "--step-ms",
+        "150",
+    ])
+    .await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    browser.client.goto(&site.url()).await?;
+    browser.connect(&sim.url()).await?;
+    browser
+        .add_bundled_workflow("txt2img_sd", "Text to image")
+        .await?;
+    for _ in 0..2 {
+        browser.click_button("Add shot").await?;
+    }
+    for n in 1..=3 {
+        browser
+            .write_prompt(n, &format!("harbour at dusk, take {n}"))
+            .await?;
+    }
+    browser.click_button("Generate all").await?;
+    // The server closes every socket at once while the first shot runs and the others
+    // wait, then again as soon as the first has ended, with two still to finish.
+    browser
+        .wait_for_text(&status_of(1), |t| t.starts_with("Running"))
+        .await?;
+    sim.set_faults(serde_json::json!({"drop_ws": true})).await?;
+    browser.wait_for_text(&status_of(1), is_definite).await?;
+    sim.set_faults(serde_json::json!({"drop_ws": true})).await?;
+    let last = browser
+        .client
+        .find(Locator::Css(&status_of(3)))
+        .await?
+        .text()
+        .await?;
+    assert!(
+        !is_definite(&last),
+        "shot 3 had not ended at the second drop: {last}"
+    );
+    for n in 1..=3 {
+        let ended = browser.wait_for_text(&status_of(n), is_definite).await?;
+        assert!(ended.starts_with("Done"), "shot {n} ended {ended:?}");
+    }
+    browser
+        .wait_for_element(Locator::Css(".servers-panel > summary"))
+        .await?
+        .click()
+        .await?;
+    let socket = browser
+        .wait_for_text(SOCKET_LINE, |t| t.contains("reconnected at"))
+        .await?;
+    assert!(
+        socket.contains("after it closed") && socket.contains("(2 reconnects so far)"),
+        "socket line: {socket}"
+    );
+    browser
+        .screenshot_at(SOCKET_LINE, "trouble-socket-reconnected")
+        .await?;
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_download_that_fails_three_times_is_retried_and_the_shot_shows_its_image() -> anyhow::Result<()> {
+    let sim = Sim::start(&["--enable-cors-header", "--faults"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    browser.client.goto(&site.url()).await?;
+    browser.connect(&sim.url()).await?;
+    browser.import_pasted_workflow(&slow_workflow()).await?;
+    browser.write_prompt(1, "a slow dolly shot").await?;
+    sim.set_faults(serde_json::json!({"http": {"path": "/view", "status": 500, "times": 3}}))
+        .await?;
+    let ended = browser
+        .generate_shot(1, |t| t.starts_with("Done") || t.starts_with("Failed"))
+        .await?;
+    assert!(ended.starts_with("Done"), "ended {ended:?}");
+    browser
+        .wait_for_element(Locator::Css("[role=group][aria-label='Shot 1'] .take-media img"))
+        .await?;
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_download_that_keeps_failing_ends_the_shot_failed_saying_what_happened_and_what_to_do()
+-> anyhow::Result<()> {
+    let sim = Sim::start(&["--enable-cors-header", "--faults"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    browser.client.goto(&site.url()).await?;
+    browser.connect(&sim.url()).await?;
+    browser.import_pasted_workflow(&slow_workflow()).await?;
+    browser.write_prompt(1, "a slow dolly shot").await?;
+    sim.set_faults(serde_json::json!({"http": {"path": "/view", "status": 500, "times": 1000}}))
+        .await?;
+    let ended = browser
+        .generate_shot(1, |t| t.starts_with("Done") || t.starts_with("Failed"))
+        .await?;
+    assert!(
+        ended
+            .starts_with("Failed — the outputs could not be fetched: ComfyUI finished the run, but e2e_slow"),
+        "{ended}"
+    );
+    assert!(
+        ended.contains("could not be downloaded in 4 attempts")
+            && ended.contains("answered HTTP 500")
+            && ended.contains("Retry runs the shot again"),
+        "{ended}"
+    );
+    browser.screenshot_at(STATUS, "trouble-download-failed").await?;
     browser.close().await?;
     sim.stop().await;
     Ok(())

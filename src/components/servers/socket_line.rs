@@ -5,7 +5,7 @@ use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 
 use crate::comfy::socket::SocketHealth;
-use crate::generation::{SocketStatus, use_generation};
+use crate::generation::{SocketDrop, SocketStatus, use_generation};
 use crate::servers::use_servers;
 
 /// The age of the last message is shown in seconds, so it is redrawn every second.
@@ -39,13 +39,26 @@ pub(super) fn SocketHealthLine() -> impl IntoView {
     }
 }
 
-/// "Connected since 14:03:05 · last message 2 s ago", "Reconnecting since 14:05:10 · …".
+/// "Connected since 14:03:05 · last message 2 s ago", "Reconnecting since 14:05:10 · …",
+/// "Reconnected at 14:05:11 after it closed (3 reconnects so far) · …".
 fn describe(status: &SocketStatus, now_ms: f64) -> String {
     let since = clock_time(status.since_ms);
     let state = match status.health {
+        SocketHealth::Open if status.reconnects > 0 => {
+            let why = match status.last_drop {
+                Some(SocketDrop::Silent) => " after it went silent while a job ran",
+                Some(SocketDrop::Closed) => " after it closed",
+                None => "",
+            };
+            let count = match status.reconnects {
+                1 => String::new(),
+                n => format!(" ({n} reconnects so far)"),
+            };
+            format!("reconnected at {since}{why}{count}")
+        }
         SocketHealth::Open => format!("connected since {since}"),
         SocketHealth::Stalled => {
-            format!("open but silent while a job runs (checking over HTTP), since {since}")
+            format!("silent while a job runs: reopening it (checking over HTTP meanwhile), since {since}")
         }
         SocketHealth::Connecting | SocketHealth::Closed if status.was_open => {
             format!("reconnecting since {since}")

@@ -211,7 +211,13 @@ fn failed_line(node: Option<&str>, class: Option<&str>, message: &str, kind: Fai
         FailureKind::OutputsUnavailable => "the outputs could not be fetched",
         FailureKind::KeyframeMissing => "the server has no file for the shot's keyframe",
     };
-    format!("Failed — {what}{place}: {first_line}")
+    let advice = match kind {
+        FailureKind::OutputsUnavailable => {
+            " — the files should still be in ComfyUI's output folder; Retry runs the shot again."
+        }
+        _ => "",
+    };
+    format!("Failed — {what}{place}: {first_line}{advice}")
 }
 
 fn failure_details(view: &JobView) -> Option<String> {

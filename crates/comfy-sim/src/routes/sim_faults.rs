@@ -1,4 +1,5 @@
-//! `/sim/faults` (only with `--faults`) and the middleware that applies HTTP-level faults.
+//! `/sim/faults` and `/sim/requests` (only with `--faults`) and the middleware that applies
+//! HTTP-level faults and counts requests.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -18,7 +19,20 @@ use crate::faults::FaultRequest;
 use crate::state::Sim;
 
 pub fn routes() -> Router<Arc<Sim>> {
-    Router::new().route("/sim/faults", get(show).post(inject).delete(reset))
+    Router::new()
+        .route("/sim/faults", get(show).post(inject).delete(reset))
+        .route("/sim/requests", get(show_requests).delete(reset_requests))
+}
+
+/// `{"/queue": 3, "/history/<id>": 1, ...}`: requests per path (without `/api`) since the
+/// start or the last DELETE, so a test can see how often a client polls.
+async fn show_requests(State(sim): State<Arc<Sim>>) -> Json<Value> {
+    Json(json!(sim.request_counts()))
+}
+
+async fn reset_requests(State(sim): State<Arc<Sim>>) -> Json<Value> {
+    sim.reset_request_counts();
+    Json(json!(sim.request_counts()))
 }
 
 async fn show(State(sim): State<Arc<Sim>>) -> Json<Value> {
@@ -76,9 +90,10 @@ async fn reset(State(sim): State<Arc<Sim>>) -> Json<Value> {
 /// answers its path with the configured status and an empty body.
 pub async fn guard(State(sim): State<Arc<Sim>>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
-    if path == "/sim/faults" {
+    if path.starts_with("/sim/") {
         return next.run(request).await;
     }
+    sim.count_request(&path);
     if sim.is_restarting() {
         let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
         response

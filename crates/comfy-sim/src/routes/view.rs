@@ -12,6 +12,9 @@ use serde::Deserialize;
 
 use crate::state::Sim;
 
+/// How long a cut-off `/view` answer keeps its connection after the first half.
+const CUT_AFTER: Duration = Duration::from_millis(100);
+
 pub fn routes() -> Router<Arc<Sim>> {
     Router::new().route("/view", get(view))
 }
@@ -82,6 +85,9 @@ async fn view(State(sim): State<Arc<Sim>>, Query(query): Query<ViewQuery>, heade
     set(header::ETAG, format!("\"{modified_ns:x}-{:x}\"", bytes.len()));
     set(header::LAST_MODIFIED, httpdate::fmt_http_date(modified));
     let total = bytes.len();
+    if sim.faults().take_view_cut() {
+        return cut_off(response_headers, bytes);
+    }
     match headers.get(header::RANGE).and_then(|value| value.to_str().ok()) {
         None => (response_headers, bytes).into_response(),
         Some(range) => match byte_range(range, total) {
@@ -100,6 +106,26 @@ async fn view(State(sim): State<Arc<Sim>>, Query(query): Query<ViewQuery>, heade
             }
         },
     }
+}
+
+/// The `cut_view_times` fault: the full length announced, half the bytes sent, then the
+/// body fails, which makes hyper drop the connection mid-body as a dying proxy would.
+fn cut_off(mut headers: HeaderMap, mut bytes: Vec<u8>) -> Response {
+    use futures_util::StreamExt;
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    bytes.truncate(bytes.len() / 2);
+    let head = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes) });
+    // The pause lets hyper flush the headers and the first half before the break: an error
+    // in the same poll would abort the answer before anything was written.
+    let cut = futures_util::stream::once(async {
+        tokio::time::sleep(CUT_AFTER).await;
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "cut_view_times fault",
+        ))
+    });
+    let body = axum::body::Body::from_stream(head.chain(cut));
+    (headers, body).into_response()
 }
 
 /// Inclusive `(start, end)` of a single `bytes=` range, clamped to the file.
