@@ -152,29 +152,40 @@ fn wasm_tier(tools: &Tools, browser: &Browser, filter: &[String]) -> Result<Coun
     announce("Tier 2: wasm-bindgen-test suites in headless Chromium, against comfy-sim");
     let scratch = BrowserScratch::new(&tools.target_dir(), "wasm-tier")?;
     let sim = Simulator::start(tools, &["--enable-cors-header", "--faults"], &scratch)?;
-    let mut command = tools.cargo();
-    command
-        .args([
-            "test",
-            "--locked",
-            "--no-fail-fast",
-            "--package",
-            "shotline",
-            "--target",
-            "wasm32-unknown-unknown",
-        ])
-        .env("CHROMEDRIVER", &browser.chromedriver)
-        // The runner's default (20 s) is for the whole page; these suites drive real runs.
-        .env("WASM_BINDGEN_TEST_TIMEOUT", WASM_SUITE_TIMEOUT_S.to_string())
-        // Read at compile time by tests/ (option_env!): wasm code cannot see the environment.
-        .env("SHOTLINE_TEST_COMFY_URL", sim.url());
-    if !filter.is_empty() {
-        command.arg("--").args(filter);
+    // wasm-bindgen-test-runner takes one name filter: one run per filter given.
+    let runs: Vec<Option<&String>> = if filter.is_empty() {
+        vec![None]
+    } else {
+        filter.iter().map(Some).collect()
+    };
+    let mut total = Counts::default();
+    for name in runs {
+        let mut command = tools.cargo();
+        command
+            .args([
+                "test",
+                "--locked",
+                "--no-fail-fast",
+                "--package",
+                "shotline",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .env("CHROMEDRIVER", &browser.chromedriver)
+            // The runner's default (20 s) is for the whole page; these suites drive real runs.
+            .env("WASM_BINDGEN_TEST_TIMEOUT", WASM_SUITE_TIMEOUT_S.to_string())
+            // Read at compile time by tests/ (option_env!): wasm code cannot see the environment.
+            .env("SHOTLINE_TEST_COMFY_URL", sim.url());
+        if let Some(name) = name {
+            command.args(["--", name]);
+        }
+        scratch.apply(&mut command);
+        let counts = run_counting(command)?;
+        total.passed += counts.passed;
+        total.failed += counts.failed;
     }
-    scratch.apply(&mut command);
-    let counts = run_counting(command);
     drop(sim);
-    counts
+    Ok(total)
 }
 
 fn e2e_tier(tools: &Tools, browser: &Browser, filter: &[String]) -> Result<Counts> {
