@@ -13,21 +13,33 @@ use crate::components::servers::ServersPanel;
 use crate::components::storyboard::Storyboard;
 use crate::components::welcome::Welcome;
 use crate::components::workflow::WorkflowPanel;
-use crate::generation::provide_generation;
+use crate::generation::provide_generation_in_tab;
 use crate::project::provide_project_data;
 use crate::servers::provide_servers;
-use crate::storage::{DB_NAME, Storage, StorageError};
+use crate::storage::{DB_NAME, Storage, StorageError, settings};
+use crate::tabs::TabIdentity;
 use crate::workflows::provide_workflows;
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_servers();
     let opened = RwSignal::new(None::<Result<Storage, StorageError>>);
-    spawn_local(async move { opened.set(Some(Storage::open(DB_NAME).await)) });
+    let tab = StoredValue::new_local(None::<TabIdentity>);
+    spawn_local(async move {
+        // Which clientId is this tab's is settled before any socket opens with it.
+        tab.set_value(Some(TabIdentity::claim().await));
+        opened.set(Some(Storage::open(DB_NAME).await));
+    });
     view! {
         <div class="shell">
             {move || match opened.get() {
-                Some(storage) => view! { <Workspace storage /> }.into_any(),
+                Some(storage) => {
+                    let tab = tab
+                        .try_update_value(Option::take)
+                        .flatten()
+                        .unwrap_or_else(|| TabIdentity::unlocked(settings::client_id()));
+                    view! { <Workspace storage tab /> }.into_any()
+                }
                 None => view! {
                     <header class="app-header"><h1>"Shotline"</h1></header>
                     <p class="loading">"Opening your storyboards…"</p>
@@ -39,10 +51,10 @@ pub fn App() -> impl IntoView {
 }
 
 #[component]
-fn Workspace(storage: Result<Storage, StorageError>) -> impl IntoView {
+fn Workspace(storage: Result<Storage, StorageError>, tab: TabIdentity) -> impl IntoView {
     let problem = storage.as_ref().err().cloned();
     let data = provide_project_data(storage.clone());
-    let generation = provide_generation(storage.clone().ok());
+    let generation = provide_generation_in_tab(storage.clone().ok(), tab);
     // The workflows hook reads media (keyframes) and settings through the open database.
     if let Ok(storage) = &storage {
         provide_context(*storage);

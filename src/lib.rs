@@ -9,6 +9,7 @@ pub mod generation;
 pub mod project;
 pub mod servers;
 pub mod storage;
+pub mod tabs;
 pub mod workflows;
 
 pub use app::App;

@@ -527,3 +527,92 @@ fn the_client_id_belongs_to_this_tab_and_stays_for_its_reloads() {
     );
     assert_eq!(local.get_item("shotline.client_id").unwrap(), None);
 }
+
+/// A job ends once: with two tabs following it, a tab behind cannot turn the verdict
+/// another wrote back into "active", nor into another verdict; the same verdict may be
+/// written again (the outputs arrive after it).
+#[wasm_bindgen_test]
+async fn the_first_verdict_on_a_job_stands_whichever_tab_writes_after_it() {
+    let storage = open(&fresh_name()).await;
+    storage
+        .put_job(&job("p", "project", JobStatus::Active))
+        .await
+        .unwrap();
+    let mut done = job("p", "project", JobStatus::Done);
+    storage.put_job(&done).await.unwrap();
+    storage
+        .put_job(&job("p", "project", JobStatus::Active))
+        .await
+        .unwrap();
+    storage
+        .put_job(&job("p", "project", JobStatus::Lost))
+        .await
+        .unwrap();
+    assert_eq!(
+        storage.get_job("p").await.unwrap().map(|r| r.status),
+        Some(JobStatus::Done)
+    );
+    done.outputs = vec!["media-1".to_owned()];
+    storage.put_job(&done).await.unwrap();
+    assert_eq!(storage.get_job("p").await.unwrap(), Some(done));
+    assert!(storage.unfinished_jobs().await.unwrap().is_empty());
+}
+
+/// The names the status index is read by are the ones records are written with.
+#[wasm_bindgen_test]
+fn job_status_names_are_the_stored_ones() {
+    for status in [
+        JobStatus::Active,
+        JobStatus::Done,
+        JobStatus::Failed,
+        JobStatus::Cancelled,
+        JobStatus::Lost,
+    ] {
+        assert_eq!(serde_json::to_value(status).unwrap(), status.name());
+    }
+}
+
+/// A tab's lock is its own while it lives: a second claim on the same id (a duplicated
+/// tab, which inherits the sessionStorage id) is refused, and the lock is free once the
+/// first lets go. Work under one lock name runs one piece at a time.
+#[wasm_bindgen_test]
+async fn a_tab_lock_is_held_once_and_exclusive_work_does_not_overlap() {
+    use shotline::tabs::{Claim, claim, exclusive, held_names};
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    let name = format!("shotline.test.{}", uuid::Uuid::new_v4());
+    let Claim::Held(first) = claim(&name).await else {
+        panic!("a free lock is granted");
+    };
+    assert!(held_names().await.unwrap().contains(&name));
+    assert!(matches!(claim(&name).await, Claim::Taken));
+    drop(first);
+    // The browser frees it once the lock's promise settles, a task later.
+    let mut again = claim(&name).await;
+    for _ in 0..50 {
+        if matches!(again, Claim::Held(_)) {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(20).await;
+        again = claim(&name).await;
+    }
+    assert!(matches!(again, Claim::Held(_)), "released when dropped");
+    drop(again);
+
+    let inside = Rc::new(Cell::new(0));
+    let most = Rc::new(Cell::new(0));
+    let work = |n: u32| {
+        let (inside, most) = (Rc::clone(&inside), Rc::clone(&most));
+        async move {
+            inside.set(inside.get() + 1);
+            most.set(most.get().max(inside.get()));
+            gloo_timers::future::TimeoutFuture::new(30).await;
+            inside.set(inside.get() - 1);
+            n
+        }
+    };
+    let (a, b) = futures::join!(exclusive(&name, work(1)), exclusive(&name, work(2)));
+    assert_eq!((a, b), (1, 2));
+    assert_eq!(most.get(), 1, "the two ran one after the other");
+}

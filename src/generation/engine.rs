@@ -26,6 +26,8 @@ const HISTORY_RETRY_MAX_DELAY_MS: u32 = 4_000;
 pub(super) struct Engine {
     pub storage: Option<Storage>,
     pub client_id: String,
+    /// Keeps this tab's lock (other tabs see it open) for as long as the engine lives.
+    pub _tab: crate::tabs::TabIdentity,
     pub owner: Owner,
     pub job_ids: RwSignal<Vec<String>>,
     /// Bumped when a job finishes or its media arrive: views over all finished takes (the

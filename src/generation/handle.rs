@@ -18,6 +18,7 @@ use super::persist::status_of;
 use super::servers::SocketStatus;
 use super::{reconcile, servers};
 use crate::storage::{JobRecord, KeyframeInput, Storage, settings};
+use crate::tabs::TabIdentity;
 
 /// Everything needed to run one take of a shot.
 #[derive(Debug, Clone)]
@@ -257,10 +258,17 @@ pub(super) fn track(engine: &EngineRef, record: JobRecord) {
 /// Installs the engine. `storage` is `None` when IndexedDB is unavailable: jobs then
 /// live for this page only. Unfinished jobs from an earlier visit are followed again.
 pub fn provide_generation(storage: Option<Storage>) -> Generation {
+    provide_generation_in_tab(storage, TabIdentity::unlocked(settings::client_id()))
+}
+
+/// [`provide_generation`] for the app's one engine: `tab` holds this tab's clientId and
+/// the lock that tells other tabs this one is open (see [`crate::tabs`]).
+pub fn provide_generation_in_tab(storage: Option<Storage>, tab: TabIdentity) -> Generation {
     let job_ids = RwSignal::new(Vec::new());
     let engine: EngineRef = Rc::new(RefCell::new(Engine {
         storage,
-        client_id: settings::client_id(),
+        client_id: tab.client_id.clone(),
+        _tab: tab,
         owner: Owner::current().unwrap_or_default(),
         job_ids,
         media_epoch: RwSignal::new(0),

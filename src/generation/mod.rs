@@ -6,6 +6,7 @@ mod engine;
 mod handle;
 mod job_view;
 mod keyframes;
+mod other_tabs;
 mod outputs;
 mod persist;
 mod pool;
@@ -15,7 +16,7 @@ mod restore;
 mod servers;
 mod submit;
 
-pub use handle::{Generation, ShotRequest, provide_generation, use_generation};
+pub use handle::{Generation, ShotRequest, provide_generation, provide_generation_in_tab, use_generation};
 pub use job_view::{JobView, OutputMedia};
 pub use keyframes::KeyframeError;
 pub use outputs::fetch_as_data_url;

@@ -1,6 +1,7 @@
 //! From a finished prompt's output list to media a person can see: every file fetched
 //! from `/view`, turned into a data URL, and handed to the media store.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use gloo_timers::future::TimeoutFuture;
@@ -9,9 +10,10 @@ use web_sys::Blob;
 
 use super::engine::{EngineRef, apply_event, client_for};
 use super::job_view::OutputMedia;
-use super::persist;
+use super::{other_tabs, persist};
 use crate::comfy::{ComfyClient, ComfyError};
 use crate::storage::BrowserMedia;
+use crate::tabs;
 
 /// A `/view` that fails transiently (5xx, no answer, a body cut off) is asked this many
 /// times in all, pausing 0.5, 1 and 2 s between, before the file counts as unavailable.
@@ -21,7 +23,27 @@ const VIEW_RETRY_FIRST_DELAY_MS: u32 = 500;
 /// in-between images when a workflow also saves outputs.
 const TEMP_FOLDER: &str = "temp";
 
+/// Fetches a finished prompt's outputs once for the whole browser: a job another open tab
+/// submitted is left to that tab and shown from what it stores; otherwise the first tab
+/// to get the job's lock downloads, and any other finds the stored result.
 pub(super) async fn fetch(engine: &EngineRef, prompt_id: &str, files: Vec<OutputFile>) {
+    if other_tabs::left_to_its_tab(engine, prompt_id).await {
+        return;
+    }
+    let lock = other_tabs::outputs_lock(prompt_id);
+    let engine = Rc::clone(engine);
+    let prompt_id = prompt_id.to_owned();
+    tabs::exclusive(&lock, async move {
+        if !other_tabs::adopt_stored(&engine, &prompt_id).await {
+            download(&engine, &prompt_id, files).await;
+        }
+    })
+    .await;
+}
+
+/// Downloads, stores and shows the outputs, then writes the job before returning, so a
+/// tab waiting for the lock finds the result in storage.
+async fn download(engine: &EngineRef, prompt_id: &str, files: Vec<OutputFile>) {
     let Some(client) = client_for(engine, prompt_id) else {
         return;
     };
@@ -81,6 +103,7 @@ pub(super) async fn fetch(engine: &EngineRef, prompt_id: &str, files: Vec<Output
     } else {
         apply_event(engine, prompt_id, JobEvent::OutputsFetched);
     }
+    persist::save_job_now(engine, prompt_id).await;
 }
 
 /// Media files only; previews from the temp folder only when nothing was saved.

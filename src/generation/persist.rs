@@ -20,7 +20,8 @@ pub(super) fn status_of(record: &JobRecord) -> JobStatus {
 /// stay in memory: they are worthless after a reload, which reconciles anyway).
 pub(super) fn save_job_if_state_moved(engine: &EngineRef, prompt_id: &str) {
     let (storage, record) = {
-        let mut state = engine.borrow_mut();
+        let mut guard = engine.borrow_mut();
+        let state = &mut *guard;
         let storage = state.storage;
         let Some(job) = state.jobs.get_mut(prompt_id) else {
             return;
@@ -30,6 +31,11 @@ pub(super) fn save_job_if_state_moved(engine: &EngineRef, prompt_id: &str) {
             return;
         }
         job.persisted_kind = Some(kind);
+        // Another tab's job: that tab keeps its record; this one adds only a verdict
+        // (see other_tabs), which storage keeps only if no tab gave one first.
+        if job.record.client_id != state.client_id && !job.record.job.is_terminal() {
+            return;
+        }
         job.record.status = status_of(&job.record);
         (storage, job.record.clone())
     };

@@ -68,7 +68,7 @@ fn follow_again(engine: &EngineRef, record: JobRecord) {
 
 /// A stored output; its MIME type comes from the media store, which only accepts media
 /// types, and is mapped onto the fixed table so nothing server-made reaches a data URL.
-fn stored_output(media_id: &str, mime: &str, data_url: String) -> OutputMedia {
+pub(super) fn stored_output(media_id: &str, mime: &str, data_url: String) -> OutputMedia {
     let Media { kind, mime } = Media::from_mime(mime).unwrap_or(Media {
         kind: MediaKind::Image,
         mime: "image/png",

@@ -54,6 +54,11 @@ pub struct KeyframeInput {
     pub media: String,
 }
 
+/// Whether a row whose status reads `stored` may be replaced by one with `status`.
+fn keeps_verdict(stored: &str, status: JobStatus) -> bool {
+    stored == status.name() || stored == JobStatus::Active.name()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum JobStatus {
@@ -64,15 +69,36 @@ pub enum JobStatus {
     Lost,
 }
 
+impl JobStatus {
+    /// The name stored in the status index.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Done => "done",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+            Self::Lost => "lost",
+        }
+    }
+}
+
 impl Storage {
+    /// Writes the job, unless the stored row already holds a different verdict: a job
+    /// ends once, and with two tabs following it the first verdict stands (a tab behind
+    /// cannot turn another's Done back into Running, nor into Lost).
     pub async fn put_job(&self, record: &JobRecord) -> Result<(), StorageError> {
         const OPERATION: &str = "save a job";
         let value = to_js(record)?.value;
         let tx = transaction(self.db()?, &[JOBS], TransactionMode::ReadWrite, OPERATION)?;
-        store(&tx, JOBS, OPERATION)?
-            .put(&value, None)
+        let jobs = store(&tx, JOBS, OPERATION)?;
+        let stored = jobs
+            .get(record.prompt_id.as_str().into())
             .await
-            .during(OPERATION)?;
+            .during(OPERATION)?
+            .map(|stored| text_field(&stored, "status"));
+        if stored.is_none_or(|stored| keeps_verdict(&stored, record.status)) {
+            jobs.put(&value, None).await.during(OPERATION)?;
+        }
         commit(tx, OPERATION).await
     }
 
@@ -88,10 +114,7 @@ impl Storage {
 
     /// Jobs still marked active: after a reload, the ones to reconcile with their server.
     pub async fn unfinished_jobs(&self) -> Result<Vec<JobRecord>, StorageError> {
-        let status = serde_json::to_value(JobStatus::Active)
-            .ok()
-            .and_then(|status| status.as_str().map(JsValue::from_str))
-            .ok_or_else(|| StorageError::failed("read unfinished jobs", "status has no name"))?;
+        let status = JsValue::from_str(JobStatus::Active.name());
         self.jobs_by(JOBS_BY_STATUS, status, "read unfinished jobs").await
     }
 

@@ -43,8 +43,14 @@ pub fn client_id() -> String {
     {
         return id;
     }
+    new_client_id()
+}
+
+/// Makes and keeps a fresh clientId for this tab: on its first visit, and when the one
+/// it has is another tab's ("Duplicate tab" copies sessionStorage, id included).
+pub fn new_client_id() -> String {
     let id = uuid::Uuid::new_v4().simple().to_string();
-    if let Some(storage) = storage {
+    if let Some(storage) = session_storage() {
         let _ = storage.set_item(CLIENT_ID_KEY, &id);
     }
     // The id every tab shared before, no longer used.

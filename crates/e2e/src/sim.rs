@@ -62,9 +62,26 @@ impl Sim {
     }
 
     async fn faults_request(&self, method: &str, body: &str) -> Result<()> {
+        self.request(method, "/sim/faults", body).await.map(drop)
+    }
+
+    /// `GET path` on the simulator, read as JSON: `/queue`, `/sim/requests`, …
+    pub async fn get_json(&self, path: &str) -> Result<serde_json::Value> {
+        let body = self.request("GET", path, "").await?;
+        Ok(serde_json::from_str(&body)?)
+    }
+
+    /// `GET /sim/requests`: how often each route (without `/api`) was asked, e.g. `/view`.
+    pub async fn request_count(&self, route: &str) -> Result<u64> {
+        let counts = self.get_json("/sim/requests").await?;
+        Ok(counts.get(route).and_then(serde_json::Value::as_u64).unwrap_or(0))
+    }
+
+    /// One request on its own connection; the body of a 200 answer.
+    async fn request(&self, method: &str, path: &str, body: &str) -> Result<String> {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let request = format!(
-            "{method} /sim/faults HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\n\
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\n\
              Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
             self.port,
             body.len()
@@ -75,11 +92,14 @@ impl Sim {
         stream.read_to_string(&mut response).await?;
         if !response.starts_with("HTTP/1.1 200") {
             bail!(
-                "{method} /sim/faults answered {}",
+                "{method} {path} answered {}",
                 response.lines().next().unwrap_or_default()
             );
         }
-        Ok(())
+        let Some((_, body)) = response.split_once("\r\n\r\n") else {
+            bail!("{method} {path}: an answer without a body");
+        };
+        Ok(body.to_owned())
     }
 
     pub async fn stop(mut self) {

@@ -347,3 +347,120 @@ async fn a_download_that_keeps_failing_ends_the_shot_failed_saying_what_happened
     sim.stop().await;
     Ok(())
 }
+
+/// EmptyImage → SlowCounter (30 steps × 0.3 s) → SaveImage: 9 s, time to open a second tab.
+fn long_workflow() -> String {
+    serde_json::json!({
+        "1": {"class_type": "EmptyImage", "inputs": {"width": 64, "height": 64, "batch_size": 1, "color": 4321}},
+        "2": {"class_type": "SlowCounter", "inputs": {"image": ["1", 0], "steps": 30, "delay": 0.3}},
+        "3": {"class_type": "SaveImage", "inputs": {"images": ["2", 0], "filename_prefix": "e2e_tabs"}}
+    })
+    .to_string()
+}
+
+const PROGRESS: &str = "[role=group][aria-label='Shot 1'] [role=progressbar]";
+const TAKE_IMAGE: &str = "[role=group][aria-label='Shot 1'] .take-media img";
+
+/// Tab one starts a long shot and tab two opens the same project: returns both windows.
+async fn long_shot_in_two_tabs(
+    browser: &Browser,
+    sim: &Sim,
+    site: &StaticSite,
+) -> anyhow::Result<(fantoccini::wd::WindowHandle, fantoccini::wd::WindowHandle)> {
+    browser.client.goto(&site.url()).await?;
+    browser.connect(&sim.url()).await?;
+    browser.import_pasted_workflow(&long_workflow()).await?;
+    browser.write_prompt(1, "a long crane shot").await?;
+    browser
+        .wait_for_text(".save-state", |t| t == "All changes saved")
+        .await?;
+    browser.generate_shot(1, |t| t.starts_with("Running")).await?;
+    let first = browser.client.window().await?;
+    let second = browser.client.new_window(true).await?.handle;
+    browser.client.switch_to_window(second.clone()).await?;
+    browser.client.goto(&site.url()).await?;
+    // The second tab knows the job from storage and follows it over HTTP.
+    browser
+        .wait_for_text(STATUS, |t| t.starts_with("Running") || t.starts_with("Done"))
+        .await?;
+    Ok((first, second))
+}
+
+/// The shot's progress in percent, as its progressbar tells assistive technology.
+async fn progress_pct(browser: &Browser) -> anyhow::Result<u32> {
+    let value = browser
+        .client
+        .find(Locator::Css(PROGRESS))
+        .await?
+        .attr("aria-valuenow")
+        .await?
+        .unwrap_or_default();
+    Ok(value.parse()?)
+}
+
+/// ComfyUI keeps one socket per clientId, so each tab has its own: the tab that pressed
+/// Generate goes on hearing every step while a second tab has the project open, both end
+/// Done with the image, and the image was downloaded once for the browser.
+#[tokio::test]
+async fn a_second_tab_on_the_project_leaves_the_first_its_live_progress_and_the_take_is_fetched_once()
+-> anyhow::Result<()> {
+    let sim = Sim::start(&["--enable-cors-header", "--faults"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    let (first, second) = long_shot_in_two_tabs(&browser, &sim, &site).await?;
+
+    browser.client.switch_to_window(first).await?;
+    let seen = progress_pct(&browser).await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut latest = seen;
+    while latest <= seen && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let line = browser.client.find(Locator::Css(STATUS)).await?.text().await?;
+        assert!(
+            line.starts_with("Running"),
+            "the first tab stopped hearing progress at {seen}%: {line}"
+        );
+        latest = progress_pct(&browser).await?;
+    }
+    assert!(latest > seen, "no step reached the first tab after {seen}%");
+    browser.screenshot_at(STATUS, "tabs-first-keeps-progress").await?;
+    browser.wait_for_text(STATUS, |t| t.starts_with("Done")).await?;
+    browser.wait_for_element(Locator::Css(TAKE_IMAGE)).await?;
+
+    browser.client.switch_to_window(second).await?;
+    let other = browser.wait_for_text(STATUS, is_definite).await?;
+    assert!(other.starts_with("Done"), "the second tab shows {other:?}");
+    browser.wait_for_element(Locator::Css(TAKE_IMAGE)).await?;
+    assert_eq!(
+        sim.request_count("/view").await?,
+        1,
+        "one download of the one image for both tabs"
+    );
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}
+
+/// The tab that pressed Generate is closed mid-run: the tab left open fetches the take.
+#[tokio::test]
+async fn closing_the_tab_that_pressed_generate_leaves_the_take_to_the_tab_still_open() -> anyhow::Result<()> {
+    let sim = Sim::start(&["--enable-cors-header", "--faults"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    let (first, second) = long_shot_in_two_tabs(&browser, &sim, &site).await?;
+    browser.client.switch_to_window(first).await?;
+    browser.client.close_window().await?;
+    browser.client.switch_to_window(second).await?;
+    let ended = browser.wait_for_text(STATUS, is_definite).await?;
+    assert!(ended.starts_with("Done"), "the open tab shows {ended:?}");
+    browser.wait_for_element(Locator::Css(TAKE_IMAGE)).await?;
+    assert_eq!(sim.request_count("/view").await?, 1);
+    // A reload of the tab left shows the take from storage.
+    browser.client.refresh().await?;
+    browser.wait_for_text(STATUS, |t| t.starts_with("Done")).await?;
+    browser.wait_for_element(Locator::Css(TAKE_IMAGE)).await?;
+    assert_eq!(sim.request_count("/view").await?, 1, "nothing downloaded again");
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}

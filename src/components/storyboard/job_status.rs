@@ -195,7 +195,10 @@ fn failed_line(node: Option<&str>, class: Option<&str>, message: &str, kind: Fai
             .rsplit_once(" - ")
             .map_or(first_line, |(_, problem)| problem);
         return format!(
-            "Failed — the server cannot find the shot's keyframe even though Shotline uploaded it              again just now ({problem}). Its uploads may go to another ComfyUI at this address, or              its input folder may be emptied as files arrive: check its input folder and address,              then Retry."
+            "Failed — the server cannot find the shot's keyframe even though Shotline uploaded it \
+             again just now ({problem}). Its uploads may go to another ComfyUI at this address, or \
+             its input folder may be emptied as files arrive: check its input folder and address, \
+             then Retry."
         );
     }
     let place = match (node, class) {
