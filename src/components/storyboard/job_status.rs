@@ -208,6 +208,8 @@ fn failed_line(node: Option<&str>, class: Option<&str>, message: &str, kind: Fai
     };
     let what = match kind {
         FailureKind::Validation => "ComfyUI rejected the workflow",
+        // Status 0: no answer came back, so the server never saw the prompt.
+        FailureKind::SubmitRefused { status: 0 } => "the submission did not reach ComfyUI",
         FailureKind::SubmitRefused { .. } => "ComfyUI refused the submission",
         FailureKind::Execution => "the run failed",
         FailureKind::Interrupted => "the run was interrupted on the server",
