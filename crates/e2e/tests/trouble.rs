@@ -32,12 +32,17 @@ fn slow_workflow() -> String {
 /// Connects, imports the slow workflow from pasted JSON, writes a prompt, presses Generate
 /// and waits until the shot runs.
 async fn start_slow_shot(browser: &Browser, sim: &Sim, site: &StaticSite) -> anyhow::Result<()> {
+    prepare_slow_shot(browser, sim, site).await?;
+    browser.generate_shot(1, |t| t.starts_with("Running")).await?;
+    Ok(())
+}
+
+/// Connects, imports the slow workflow from pasted JSON and writes shot 1's prompt.
+async fn prepare_slow_shot(browser: &Browser, sim: &Sim, site: &StaticSite) -> anyhow::Result<()> {
     browser.client.goto(&site.url()).await?;
     browser.connect(&sim.url()).await?;
     browser.import_pasted_workflow(&slow_workflow()).await?;
-    browser.write_prompt(1, "a slow dolly shot").await?;
-    browser.generate_shot(1, |t| t.starts_with("Running")).await?;
-    Ok(())
+    browser.write_prompt(1, "a slow dolly shot").await
 }
 
 #[tokio::test]
@@ -298,10 +303,7 @@ async fn a_download_that_fails_three_times_is_retried_and_the_shot_shows_its_ima
     let sim = Sim::start(&["--enable-cors-header", "--faults"]).await?;
     let site = StaticSite::start().await?;
     let browser = Browser::desktop().await?;
-    browser.client.goto(&site.url()).await?;
-    browser.connect(&sim.url()).await?;
-    browser.import_pasted_workflow(&slow_workflow()).await?;
-    browser.write_prompt(1, "a slow dolly shot").await?;
+    prepare_slow_shot(&browser, &sim, &site).await?;
     sim.set_faults(serde_json::json!({"http": {"path": "/view", "status": 500, "times": 3}}))
         .await?;
     let ended = browser
@@ -322,10 +324,7 @@ async fn a_download_that_keeps_failing_ends_the_shot_failed_saying_what_happened
     let sim = Sim::start(&["--enable-cors-header", "--faults"]).await?;
     let site = StaticSite::start().await?;
     let browser = Browser::desktop().await?;
-    browser.client.goto(&site.url()).await?;
-    browser.connect(&sim.url()).await?;
-    browser.import_pasted_workflow(&slow_workflow()).await?;
-    browser.write_prompt(1, "a slow dolly shot").await?;
+    prepare_slow_shot(&browser, &sim, &site).await?;
     sim.set_faults(serde_json::json!({"http": {"path": "/view", "status": 500, "times": 1000}}))
         .await?;
     let ended = browser
