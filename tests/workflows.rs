@@ -137,15 +137,7 @@ fn load_image_value(request: &shotline::generation::ShotRequest) -> String {
 
 /// Whether the simulator still holds an unused HTTP fault (an upload would have used it).
 async fn http_fault_pending() -> bool {
-    let url = format!("{}/sim/faults", sim_url().as_str());
-    let faults: serde_json::Value = gloo_net::http::Request::get(&url)
-        .send()
-        .await
-        .expect("sim answers")
-        .json()
-        .await
-        .expect("JSON");
-    !faults["http"].is_null()
+    !sim_json("/sim/faults").await["http"].is_null()
 }
 
 /// JSON equality where `12` equals `12.0`: JSON has one number type, and IndexedDB's
@@ -318,14 +310,7 @@ async fn a_keyframe_is_uploaded_once_and_the_name_the_server_returned_feeds_load
 
 /// The files ComfyUI's Load Image offers: its input folder, as `/object_info` lists it.
 async fn input_files() -> Vec<String> {
-    let url = format!("{}/object_info/LoadImage", sim_url().as_str());
-    let info: serde_json::Value = gloo_net::http::Request::get(&url)
-        .send()
-        .await
-        .expect("sim answers")
-        .json()
-        .await
-        .expect("JSON");
+    let info = sim_json("/object_info/LoadImage").await;
     serde_json::from_value(info["LoadImage"]["input"]["required"]["image"][0].clone()).expect("a file list")
 }
 
@@ -403,14 +388,7 @@ async fn a_server_that_keeps_losing_the_keyframe_fails_the_take_after_one_upload
         (Some("1"), shotline_protocol::job::FailureKind::KeyframeMissing)
     );
     assert!(message.contains("Invalid image file"), "{message}");
-    let faults: serde_json::Value =
-        gloo_net::http::Request::get(&format!("{}/sim/faults", sim_url().as_str()))
-            .send()
-            .await
-            .expect("sim answers")
-            .json()
-            .await
-            .expect("JSON");
+    let faults = sim_json("/sim/faults").await;
     assert_eq!(
         faults["lose_uploads"],
         LOST - 2,

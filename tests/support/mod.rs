@@ -57,11 +57,17 @@ pub async fn clear_faults() {
     assert!(response.ok(), "DELETE /sim/faults answered {}", response.status());
 }
 
+/// `GET path` on the simulator, as JSON (`/sim/faults`, `/queue`, `/object_info/…`).
+pub async fn sim_json(path: &str) -> serde_json::Value {
+    let url = format!("{}{path}", sim_url().as_str());
+    let response = Request::get(&url).send().await.expect("the simulator answers");
+    assert!(response.ok(), "GET {path} answered {}", response.status());
+    response.json().await.expect("JSON")
+}
+
 /// `GET /sim/requests`: how often each route was asked since the last reset.
 pub async fn request_count(route: &str) -> u64 {
-    let url = format!("{}/sim/requests", sim_url().as_str());
-    let counts: serde_json::Value = Request::get(&url).send().await.unwrap().json().await.unwrap();
-    counts[route].as_u64().unwrap_or(0)
+    sim_json("/sim/requests").await[route].as_u64().unwrap_or(0)
 }
 
 pub async fn reset_request_counts() {

@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use comfy_sim::Config;
-use common::{Frame, TestSim, WAIT_TIMEOUT, slow_workflow, spawn, spawn_default};
+use common::{Frame, TestSim, WAIT_TIMEOUT, slow_workflow, spawn, spawn_default, spawn_with_faults};
 use serde_json::{Value, json};
 
 /// A response this quick cannot have waited out a fault delay of [`LONG_FAULT_MS`].
@@ -14,20 +14,6 @@ const PROMPT_ANSWER_MS: u64 = 500;
 const LONG_FAULT_MS: u64 = 600_000;
 /// Short enough to wait out; long enough that the next request certainly falls inside it.
 const RESTART_MS: u64 = 3000;
-
-async fn spawn_with_faults() -> TestSim {
-    spawn(Config {
-        faults: true,
-        ..Config::for_tests()
-    })
-    .await
-}
-
-async fn inject(sim: &TestSim, fault: Value) -> Value {
-    let response = sim.post_json("/sim/faults", &fault).await;
-    assert_eq!(response.status(), 200, "fault {fault} accepted");
-    response.json().await.expect("fault state")
-}
 
 async fn clear_faults(sim: &TestSim) -> Value {
     let response = sim
@@ -79,12 +65,11 @@ async fn fault_state_is_readable_and_delete_switches_everything_off() {
         "{idle}"
     );
     let http = json!({"path": "/queue", "status": 503, "times": 3});
-    inject(
-        &sim,
-        json!({"history_delay_ms": 5, "fail_class": "SaveImage", "http": http}),
-    )
-    .await;
-    let active = inject(&sim, json!({"view_delay_ms": 7, "interrupt_after_ms": 9000})).await;
+    sim.inject(json!({"history_delay_ms": 5, "fail_class": "SaveImage", "http": http}))
+        .await;
+    let active = sim
+        .inject(json!({"view_delay_ms": 7, "interrupt_after_ms": 9000}))
+        .await;
     assert_eq!(
         active["history_delay_ms"], 5,
         "later requests add to earlier ones"
@@ -107,7 +92,7 @@ async fn drop_ws_closes_every_socket_while_the_prompt_keeps_running() {
     let mut second = sim.socket("bystander").await;
     let prompt_id = sim.submit("dropper", &slow_workflow(10, 0.1)).await;
     while first.next_frame().await.expect("open").kind() != "progress" {}
-    inject(&sim, json!({"drop_ws": true})).await;
+    sim.inject(json!({"drop_ws": true})).await;
     while first.next_frame().await.is_some() {}
     while second.next_frame().await.is_some() {}
     let mut again = sim.socket("dropper").await;
@@ -130,7 +115,7 @@ async fn stall_ws_holds_messages_back_and_loses_none_of_them() {
 
     let mut socket = sim.socket("stalled").await;
     socket.next_json().await;
-    inject(&sim, json!({"stall_ws_ms": LONG_FAULT_MS})).await;
+    sim.inject(json!({"stall_ws_ms": LONG_FAULT_MS})).await;
     let mut uncached = slow_workflow(3, 0.0);
     uncached["1"]["inputs"]["color"] = json!(1);
     let prompt_id = sim.submit("stalled", &uncached).await;
@@ -149,11 +134,8 @@ async fn stall_ws_holds_messages_back_and_loses_none_of_them() {
 #[tokio::test]
 async fn history_and_view_delays_hold_those_responses_back() {
     let sim = spawn_with_faults().await;
-    inject(
-        &sim,
-        json!({"history_delay_ms": LONG_FAULT_MS, "view_delay_ms": LONG_FAULT_MS}),
-    )
-    .await;
+    sim.inject(json!({"history_delay_ms": LONG_FAULT_MS, "view_delay_ms": LONG_FAULT_MS}))
+        .await;
     let quick = Duration::from_millis(PROMPT_ANSWER_MS);
     for path in ["/history", "/history/unknown", "/view?filename=x.png&type=output"] {
         let request = sim.http.get(sim.url(path)).send();
@@ -179,7 +161,9 @@ async fn restart_forgets_queue_and_history_and_refuses_connections_for_restart_m
     let mut socket = sim.socket("before").await;
     sim.submit("before", &slow_workflow(100, 0.1)).await;
     sim.submit("before", &slow_workflow(2, 0.0)).await;
-    let state = inject(&sim, json!({"restart": true, "restart_ms": RESTART_MS})).await;
+    let state = sim
+        .inject(json!({"restart": true, "restart_ms": RESTART_MS}))
+        .await;
     assert!(state["restart_ms"].as_u64().is_some_and(|left| left > 0));
     while socket.next_frame().await.is_some() {}
 
@@ -216,7 +200,7 @@ async fn restart_forgets_queue_and_history_and_refuses_connections_for_restart_m
 #[tokio::test]
 async fn fail_class_makes_that_node_raise_an_execution_error_until_cleared() {
     let sim = spawn_with_faults().await;
-    inject(&sim, json!({"fail_class": "SaveImage"})).await;
+    sim.inject(json!({"fail_class": "SaveImage"})).await;
     let mut socket = sim.socket("failing").await;
     socket.next_json().await;
     let prompt_id = sim.submit("failing", &slow_workflow(1, 0.0)).await;
@@ -240,11 +224,8 @@ async fn fail_class_makes_that_node_raise_an_execution_error_until_cleared() {
 #[tokio::test]
 async fn http_fault_answers_its_path_with_the_status_the_given_number_of_times() {
     let sim = spawn_with_faults().await;
-    inject(
-        &sim,
-        json!({"http": {"path": "/prompt", "status": 500, "times": 2}}),
-    )
-    .await;
+    sim.inject(json!({"http": {"path": "/prompt", "status": 500, "times": 2}}))
+        .await;
     let body = json!({"prompt": slow_workflow(1, 0.0)});
     assert_eq!(sim.get_json("/queue").await.0, 200, "other paths are untouched");
     assert_eq!(sim.post_json("/prompt", &body).await.status(), 500);
@@ -256,7 +237,7 @@ async fn http_fault_answers_its_path_with_the_status_the_given_number_of_times()
 #[tokio::test]
 async fn interrupt_after_ms_interrupts_every_running_prompt() {
     let sim = spawn_with_faults().await;
-    inject(&sim, json!({"interrupt_after_ms": 100})).await;
+    sim.inject(json!({"interrupt_after_ms": 100})).await;
     let mut socket = sim.socket("interrupted").await;
     socket.next_json().await;
     let prompt_id = sim.submit("interrupted", &slow_workflow(1000, 0.1)).await;
@@ -279,11 +260,8 @@ async fn a_raised_http_fault_is_aiohttps_500_without_cors_headers() {
         ..Config::for_tests()
     })
     .await;
-    inject(
-        &sim,
-        json!({"http": {"path": "/history", "status": 500, "times": 2, "raised": true}}),
-    )
-    .await;
+    sim.inject(json!({"http": {"path": "/history", "status": 500, "times": 2, "raised": true}}))
+        .await;
     let response = sim
         .http
         .get(sim.url("/api/history/some-id"))
@@ -301,11 +279,8 @@ async fn a_raised_http_fault_is_aiohttps_500_without_cors_headers() {
             .contains("Server got itself in trouble")
     );
 
-    inject(
-        &sim,
-        json!({"http": {"path": "/history", "status": 500, "times": 1}}),
-    )
-    .await;
+    sim.inject(json!({"http": {"path": "/history", "status": 500, "times": 1}}))
+        .await;
     let handled = sim
         .http
         .get(sim.url("/api/history/some-id"))
@@ -336,7 +311,7 @@ async fn cut_view_times_breaks_that_many_view_answers_off_mid_body_then_serves_t
     let whole = whole.bytes().await.expect("the whole file");
     assert!(whole.starts_with(b"\x89PNG"), "a PNG");
 
-    inject(&sim, json!({"cut_view_times": 2})).await;
+    sim.inject(json!({"cut_view_times": 2})).await;
     for attempt in 1..=2 {
         let response = sim.http.get(sim.url(&path)).send().await.expect("headers arrive");
         assert_eq!(

@@ -7,7 +7,6 @@ use std::path::Path;
 
 use comfy_sim::Config;
 use common::{TestSim, spawn, spawn_default};
-use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
 const SECRET: &str = "outside every data folder";
@@ -21,21 +20,6 @@ fn plant_secret(sim: &TestSim) -> std::path::PathBuf {
     let secret = root.join("secret.txt");
     std::fs::write(&secret, SECRET).expect("secret written");
     secret
-}
-
-async fn upload(sim: &TestSim, name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> (u16, String) {
-    let mut form = Form::new().part("image", Part::bytes(bytes.to_vec()).file_name(name.to_owned()));
-    for (field, value) in fields {
-        form = form.text((*field).to_owned(), (*value).to_owned());
-    }
-    let response = sim
-        .http
-        .post(sim.url("/upload/image"))
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload answers");
-    (response.status().as_u16(), response.text().await.expect("body"))
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
@@ -91,7 +75,7 @@ async fn uploads_refuse_names_and_subfolders_leaving_the_input_folder() {
         ("secret.txt", &[("subfolder", ".."), ("overwrite", "true")]),
     ];
     for (name, fields) in attempts {
-        let (status, body) = upload(&sim, name, b"not yours", fields).await;
+        let (status, body) = sim.upload(name, b"not yours", fields).await;
         assert!(status == 400 || status == 403, "{name} {fields:?}: {status}");
         assert_eq!(body, "");
     }
@@ -108,21 +92,25 @@ async fn upload_names_follow_comfyui_dedupe_and_overwrite_rules_on_disk() {
     let sim = spawn_default().await;
     let input = sim.input_dir.clone();
     let name_of = |body: &str| serde_json::from_str::<Value>(body).expect("JSON")["name"].clone();
-    let (_, first) = upload(&sim, "shot.png", b"bytes A", &[("overwrite", "false")]).await;
+    let (_, first) = sim
+        .upload("shot.png", b"bytes A", &[("overwrite", "false")])
+        .await;
     assert_eq!(name_of(&first), "shot.png");
-    let (_, second) = upload(&sim, "shot.png", b"bytes B", &[]).await;
+    let (_, second) = sim.upload("shot.png", b"bytes B", &[]).await;
     assert_eq!(name_of(&second), "shot (1).png");
-    let (_, same) = upload(&sim, "shot.png", b"bytes B", &[]).await;
+    let (_, same) = sim.upload("shot.png", b"bytes B", &[]).await;
     assert_eq!(
         name_of(&same),
         "shot (1).png",
         "identical bytes reuse the existing copy"
     );
     assert_eq!(files_in(&input), ["shot (1).png", "shot.png"]);
-    let (_, replaced) = upload(&sim, "shot.png", b"bytes C", &[("overwrite", "true")]).await;
+    let (_, replaced) = sim.upload("shot.png", b"bytes C", &[("overwrite", "true")]).await;
     assert_eq!(name_of(&replaced), "shot.png");
     assert_eq!(std::fs::read(input.join("shot.png")).expect("file"), b"bytes C");
-    let (_, nested) = upload(&sim, "shot.png", b"bytes A", &[("subfolder", "shots/1")]).await;
+    let (_, nested) = sim
+        .upload("shot.png", b"bytes A", &[("subfolder", "shots/1")])
+        .await;
     assert_eq!(
         serde_json::from_str::<Value>(&nested).expect("JSON"),
         json!({"name": "shot.png", "subfolder": "shots/1", "type": "input"})
@@ -141,10 +129,10 @@ async fn upload_larger_than_max_upload_size_is_refused_with_413_and_not_stored()
     })
     .await;
     let oversized = vec![7u8; BYTES_PER_MB * 3 / 2];
-    let (status, _) = upload(&sim, "big.png", &oversized, &[]).await;
+    let (status, _) = sim.upload("big.png", &oversized, &[]).await;
     assert_eq!(status, 413);
     assert!(files_in(&sim.input_dir).is_empty());
-    let (status, _) = upload(&sim, "small.png", b"fits", &[]).await;
+    let (status, _) = sim.upload("small.png", b"fits", &[]).await;
     assert_eq!(status, 200);
 }
 

@@ -5,40 +5,18 @@
 mod common;
 
 use comfy_sim::Config;
-use common::{TestSim, load_fixture, spawn};
-use reqwest::multipart::{Form, Part};
+use common::{TestSim, load_fixture, spawn, spawn_with_faults};
 use serde_json::{Value, json};
 
-async fn spawn_with_faults() -> TestSim {
-    spawn(Config {
-        faults: true,
-        ..Config::for_tests()
-    })
-    .await
-}
-
-async fn inject(sim: &TestSim, fault: Value) -> Value {
-    let response = sim.post_json("/sim/faults", &fault).await;
-    assert_eq!(response.status(), 200, "fault {fault} accepted");
-    response.json().await.expect("fault state")
-}
-
+/// `POST /prompt` of LoadImage(`file`) → SaveImage: the status and body.
 /// Uploads `bytes` as `name` and returns the name the server answered with.
 async fn upload(sim: &TestSim, name: &str, bytes: &[u8]) -> String {
-    let form = Form::new().part("image", Part::bytes(bytes.to_vec()).file_name(name.to_owned()));
-    let response = sim
-        .http
-        .post(sim.url("/upload/image"))
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload answers");
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.expect("JSON");
+    let (status, body) = sim.upload(name, bytes, &[]).await;
+    assert_eq!(status, 200, "{body}");
+    let body: Value = serde_json::from_str(&body).expect("JSON");
     body["name"].as_str().expect("a name").to_owned()
 }
 
-/// `POST /prompt` of LoadImage(`file`) → SaveImage: the status and body.
 async fn load_image(sim: &TestSim, file: &str) -> (u16, Value) {
     let body = json!({
         "prompt": {
@@ -96,7 +74,7 @@ async fn clear_input_empties_the_input_folder_so_an_earlier_upload_fails_until_u
     std::fs::create_dir_all(sim.input_dir.join("shots")).expect("subfolder");
     assert_eq!(load_image(&sim, &name).await.0, 200, "the upload is found");
 
-    inject(&sim, json!({"clear_input": true})).await;
+    sim.inject(json!({"clear_input": true})).await;
     let left: Vec<_> = std::fs::read_dir(&sim.input_dir).expect("folder stays").collect();
     assert!(left.is_empty(), "nothing is left in input/: {left:?}");
     let (status, body) = load_image(&sim, &name).await;
@@ -113,7 +91,7 @@ async fn clear_input_empties_the_input_folder_so_an_earlier_upload_fails_until_u
 #[tokio::test]
 async fn lost_uploads_are_answered_as_kept_but_never_reach_load_image() {
     let sim = spawn_with_faults().await;
-    let state = inject(&sim, json!({"lose_uploads": 2})).await;
+    let state = sim.inject(json!({"lose_uploads": 2})).await;
     assert_eq!(state["lose_uploads"], 2);
     for _ in 0..2 {
         let name = upload(&sim, "lost.png", &png_bytes()).await;

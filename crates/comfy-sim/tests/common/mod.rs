@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use comfy_sim::Config;
 use futures_util::{SinkExt, StreamExt};
+use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -59,7 +60,40 @@ pub async fn spawn_default() -> TestSim {
     spawn(Config::for_tests()).await
 }
 
+/// A simulator with the `/sim/faults` routes.
+pub async fn spawn_with_faults() -> TestSim {
+    spawn(Config {
+        faults: true,
+        ..Config::for_tests()
+    })
+    .await
+}
+
 impl TestSim {
+    /// `POST /sim/faults` with `fault`; the fault state it answers with.
+    pub async fn inject(&self, fault: Value) -> Value {
+        let response = self.post_json("/sim/faults", &fault).await;
+        assert_eq!(response.status(), 200, "fault {fault} accepted");
+        response.json().await.expect("fault state")
+    }
+
+    /// `POST /upload/image` of `bytes` named `name` with the extra form `fields`: the
+    /// status and body.
+    pub async fn upload(&self, name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> (u16, String) {
+        let mut form = Form::new().part("image", Part::bytes(bytes.to_vec()).file_name(name.to_owned()));
+        for (field, value) in fields {
+            form = form.text((*field).to_owned(), (*value).to_owned());
+        }
+        let response = self
+            .http
+            .post(self.url("/upload/image"))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload answers");
+        (response.status().as_u16(), response.text().await.expect("body"))
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }
