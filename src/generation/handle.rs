@@ -230,6 +230,7 @@ pub(super) fn track(engine: &EngineRef, record: JobRecord) {
         server: ServerUrl::parse(&record.server).unwrap_or_default(),
         profile_id: record.profile_id.clone(),
         attempt: record.attempt,
+        seed: record.seed,
         state: record.job.state().clone(),
         outputs: Vec::new(),
         preview_url: None,

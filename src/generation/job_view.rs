@@ -14,6 +14,8 @@ pub struct JobView {
     /// The workflow profile it ran, so a move to another server checks the right one.
     pub profile_id: Option<String>,
     pub attempt: u32,
+    /// The seed it was sent with, when its workflow has one.
+    pub seed: Option<u64>,
     pub state: JobState,
     pub outputs: Vec<OutputMedia>,
     /// Object URL of the latest preview frame while running; `None` otherwise.

@@ -94,16 +94,19 @@ fn keyframe_inputs(mapping: &Mapping, media: &MediaId) -> Vec<KeyframeInput> {
 fn take_seed(seed: Seed) -> u64 {
     match seed {
         Seed::Fixed(value) => value,
-        Seed::Random => {
-            // A v4 UUID is crypto-random except its version nibble (byte 6) and variant
-            // bits (byte 8); the other bytes give 64 uniform bits without another crate.
-            let bytes = uuid::Uuid::new_v4().into_bytes();
-            let random = [
-                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[7], bytes[9],
-            ];
-            u64::from_le_bytes(random)
-        }
+        Seed::Random => random_seed(),
     }
+}
+
+/// A crypto-random seed over the whole u64 range ComfyUI accepts.
+pub fn random_seed() -> u64 {
+    // A v4 UUID is crypto-random except its version nibble (byte 6) and variant bits
+    // (byte 8); the other bytes give 64 uniform bits without another crate.
+    let bytes = uuid::Uuid::new_v4().into_bytes();
+    let random = [
+        bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[7], bytes[9],
+    ];
+    u64::from_le_bytes(random)
 }
 
 /// The model's workflow as the protocol's prompt type: the same JSON, node for node.

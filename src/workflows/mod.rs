@@ -19,6 +19,7 @@ mod stages;
 
 use leptos::prelude::*;
 
+pub use build::random_seed;
 pub use edits::Stage;
 pub use error::{BuildError, WorkflowError};
 pub use handle::{ObjectInfoState, Workflows};

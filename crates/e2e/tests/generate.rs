@@ -256,6 +256,12 @@ async fn queue_positions_count_down_on_the_cards_and_a_pending_shot_can_be_cance
         "Cancelled",
         "the cancelled shot never ran"
     );
+    let history = sim.get_json("/history").await?;
+    assert_eq!(
+        history.as_object().map(|runs| runs.len()),
+        Some(4),
+        "the server ran the four shots and not the cancelled one: {history}"
+    );
     browser.close().await?;
     sim.stop().await;
     Ok(())

@@ -3,7 +3,7 @@
 //! dropped sockets reconnect, failing downloads are retried and then explained.
 
 use fantoccini::Locator;
-use shotline_e2e::{Browser, Sim, StaticSite};
+use shotline_e2e::{Browser, Sim, StaticSite, shot_card};
 
 const STATUS: &str = "[role=group][aria-label='Shot 1'] [role=status]";
 const SOCKET_LINE: &str = ".servers-panel .socket-line";
@@ -90,6 +90,109 @@ async fn a_server_restart_mid_run_shows_lost_and_resubmit_finishes_the_shot() ->
     Ok(())
 }
 
+/// The largest seed ComfyUI takes, 2^64 − 1: a browser number would round it to 2^64.
+const LARGEST_SEED: &str = "18446744073709551615";
+
+/// Opens shot 1's run manifest and waits until it names `seed` as the take's seed.
+async fn manifest_seed(browser: &Browser, seed: &str) -> anyhow::Result<String> {
+    browser.click_button_in(&shot_card(1), "Open manifest").await?;
+    let manifest = browser
+        .wait_for_text("[aria-label='Run manifest']", |t| t.contains("\"seed\":"))
+        .await?;
+    browser.click_button_in(&shot_card(1), "Close manifest").await?;
+    let expected = format!("\"seed\": {seed}");
+    anyhow::ensure!(
+        manifest.contains(&expected),
+        "the manifest says {expected}: {manifest}"
+    );
+    Ok(manifest)
+}
+
+#[tokio::test]
+async fn a_locked_seed_of_2_pow_64_minus_1_stays_exact_in_the_manifest_across_a_reload_and_resubmit_sends_it()
+-> anyhow::Result<()> {
+    let sim = Sim::start(&[
+        "--enable-cors-header",
+        "--faults",
+        "--fake-models",
+        "--step-ms",
+        "400",
+    ])
+    .await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    browser.client.goto(&site.url()).await?;
+    browser.connect(&sim.url()).await?;
+    browser
+        .add_bundled_workflow("txt2img_sd", "Text to image")
+        .await?;
+    browser.write_prompt(1, "a lighthouse at dusk").await?;
+    let card = shot_card(1);
+    browser
+        .client
+        .find(Locator::Css(&format!("{card} .seed-lock input[type=checkbox]")))
+        .await?
+        .click()
+        .await?;
+    let field = browser
+        .wait_for_element(Locator::Css(&format!("{card} input.seed-value")))
+        .await?;
+    // Select what the lock put there (Ctrl+A), then type over it.
+    field
+        .send_keys(&format!("\u{E009}a\u{E000}{LARGEST_SEED}"))
+        .await?;
+    browser.client.find(Locator::Css("h1")).await?.click().await?;
+    browser
+        .wait_for_value(&format!("{card} input.seed-value"), |v| v == LARGEST_SEED)
+        .await?;
+    browser.generate_shot(1, |t| t.starts_with("Running")).await?;
+    manifest_seed(&browser, LARGEST_SEED).await?;
+
+    browser
+        .wait_for_text(".save-state", |t| t == "All changes saved")
+        .await?;
+    browser.client.refresh().await?;
+    browser
+        .wait_for_text(STATUS, |t| t.starts_with("Running"))
+        .await?;
+    manifest_seed(&browser, LARGEST_SEED).await?;
+    browser
+        .wait_for_value(&format!("{card} input.seed-value"), |v| v == LARGEST_SEED)
+        .await?;
+
+    // The server restarts and forgets the shot; Resubmit sends the recorded workflow.
+    sim.set_faults(serde_json::json!({"restart": true, "restart_ms": 1000}))
+        .await?;
+    browser.wait_for_text(STATUS, |t| t.starts_with("Lost")).await?;
+    sim.clear_faults().await?;
+    browser.click_button("Resubmit").await?;
+    browser.wait_for_text(STATUS, |t| t.starts_with("Done")).await?;
+    let history = sim.get_json("/history").await?;
+    let runs = history
+        .as_object()
+        .map(|runs| runs.values().collect::<Vec<_>>())
+        .unwrap_or_default();
+    assert_eq!(
+        runs.len(),
+        1,
+        "the restarted server ran only the resubmitted prompt: {history}"
+    );
+    let seeds: Vec<_> = runs[0]["prompt"][2]
+        .as_object()
+        .into_iter()
+        .flat_map(|nodes| nodes.values())
+        .filter_map(|node| node["inputs"].get("seed"))
+        .collect();
+    assert_eq!(
+        seeds.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [LARGEST_SEED],
+        "Resubmit sent the seed exactly"
+    );
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}
+
 #[tokio::test]
 async fn cancelling_a_running_shot_ends_it_cancelled_and_retry_makes_a_new_take() -> anyhow::Result<()> {
     let sim = Sim::start(&["--enable-cors-header", "--faults"]).await?;
@@ -99,6 +202,17 @@ async fn cancelling_a_running_shot_ends_it_cancelled_and_retry_makes_a_new_take(
     browser.screenshot_at(STATUS, "trouble-running").await?;
     browser.click_button("Cancel").await?;
     browser.wait_for_text(STATUS, |t| t == "Cancelled").await?;
+    // The page is on another origin than the server: the cancel crossed it and the run stopped.
+    assert_ne!(site.url(), sim.url());
+    let queue = sim.get_json("/queue").await?;
+    assert_eq!(
+        (
+            queue["queue_running"].as_array().map(Vec::len),
+            queue["queue_pending"].as_array().map(Vec::len)
+        ),
+        (Some(0), Some(0)),
+        "nothing runs or waits on the server after Cancel: {queue}"
+    );
     browser.click_button("Retry").await?;
     browser
         .wait_for_text(".take-count", |t| t == "Take 2 of 2")

@@ -12,6 +12,7 @@ mod manifest;
 mod media;
 mod reorder;
 mod scene;
+mod seed;
 mod shot_card;
 
 use leptos::prelude::*;

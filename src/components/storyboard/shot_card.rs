@@ -1,13 +1,14 @@
 //! One shot: what it says, how it looks, and where its latest take is.
 
 use leptos::prelude::*;
-use shotline_model::project::{Action, JobId, Seed, ShotId};
+use shotline_model::project::{Action, JobId, ShotId};
 
 use super::enhancers::EnhancerFields;
 use super::generate::ShotGenerator;
 use super::job_status::JobStatus;
 use super::keyframe::KeyframeField;
 use super::reorder;
+use super::seed::SeedLock;
 use crate::generation::{Generation, use_generation};
 use crate::project::use_project_data;
 use shotline_protocol::JobState;
@@ -88,21 +89,6 @@ pub fn ShotCard(shot_id: ShotId) -> impl IntoView {
             let _ = data.apply(Action::SetNegative {
                 shot: shot_id.clone(),
                 negative: event_target_value(&event),
-            });
-        }
-    };
-    let lock_seed = {
-        let shot_id = shot_id.clone();
-        move |event| {
-            let locked = event_target_checked(&event);
-            let seed = if locked {
-                Seed::Fixed((js_sys::Math::random() * 1e15) as u64)
-            } else {
-                Seed::Random
-            };
-            let _ = data.apply(Action::SetSeed {
-                shot: shot_id.clone(),
-                seed,
             });
         }
     };
@@ -220,12 +206,7 @@ pub fn ShotCard(shot_id: ShotId) -> impl IntoView {
                 <summary>"Style enhancers"</summary>
                 <div class="enhancer-grid"><EnhancerFields shot_id=shot_id.clone() /></div>
             </details>
-            <label class="seed-lock">
-                <input type="checkbox"
-                    prop:checked=move || shot.with(|s| s.as_ref().is_some_and(|s| matches!(s.seed, Seed::Fixed(_))))
-                    on:change=lock_seed />
-                "Lock seed"
-            </label>
+            <SeedLock shot_id=shot_id.clone() shown_take=shown />
             <div class="shot-actions">
                 <button type="button" class="primary" on:click=generate>"Generate"</button>
                 <Show when=move || has_keyframe_stage.get()>
