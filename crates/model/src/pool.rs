@@ -99,25 +99,36 @@ impl NoServer {
     }
 }
 
+impl NoServer {
+    /// Each server's reason, joined ("a is unreachable; b cannot run its workflow (…)").
+    pub fn reasons(&self) -> String {
+        let reasons: Vec<String> = self
+            .skipped
+            .iter()
+            .map(|(server, skip)| {
+                let server = server.display();
+                match skip {
+                    Skip::Excluded => format!("{server} already had it"),
+                    Skip::NotConnectedYet => format!("{server} is not connected yet"),
+                    Skip::Unreachable => format!("{server} is unreachable"),
+                    Skip::PreflightFailed(reason) => format!("{server} cannot run its workflow ({reason})"),
+                }
+            })
+            .collect();
+        reasons.join("; ")
+    }
+}
+
 impl fmt::Display for NoServer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.skipped.is_empty() {
             return f.write_str("No server is enabled in this project: enable one in the Servers panel.");
         }
-        f.write_str("No enabled server can take this shot: ")?;
-        for (n, (server, skip)) in self.skipped.iter().enumerate() {
-            if n > 0 {
-                f.write_str("; ")?;
-            }
-            let server = server.display();
-            match skip {
-                Skip::Excluded => write!(f, "{server} already had it")?,
-                Skip::NotConnectedYet => write!(f, "{server} is not connected yet")?,
-                Skip::Unreachable => write!(f, "{server} is unreachable")?,
-                Skip::PreflightFailed(reason) => write!(f, "{server} cannot run its workflow ({reason})")?,
-            }
-        }
-        f.write_str(". Start or fix a server, or enable another one in the Servers panel.")
+        write!(
+            f,
+            "No enabled server can take this shot: {}. Start or fix a server, or enable another one in the Servers panel.",
+            self.reasons()
+        )
     }
 }
 
@@ -135,10 +146,19 @@ pub fn pool_members(servers: &[ServerConfig]) -> Option<Vec<ServerUrl>> {
 /// The healthy server whose preflight passed with the fewest jobs in flight; on a tie,
 /// the one given first. `exclude` is never chosen (the server a job is moved away from).
 pub fn choose_server(servers: &[ServerSnapshot], exclude: Option<&ServerUrl>) -> Result<ServerUrl, NoServer> {
+    choose_server_excluding(servers, exclude.as_slice())
+}
+
+/// [`choose_server`] passing over every server of `exclude` (the render queue's servers a
+/// take already failed to reach).
+pub fn choose_server_excluding(
+    servers: &[ServerSnapshot],
+    exclude: &[&ServerUrl],
+) -> Result<ServerUrl, NoServer> {
     let mut skipped = Vec::new();
     let mut best: Option<&ServerSnapshot> = None;
     for server in servers {
-        let skip = if exclude == Some(&server.url) {
+        let skip = if exclude.contains(&&server.url) {
             Some(Skip::Excluded)
         } else {
             server.skip_reason()

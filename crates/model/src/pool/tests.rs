@@ -130,3 +130,18 @@ fn generate_all_waits_only_while_every_healthy_server_has_one_running_and_one_qu
         "a dead server's free slots are not room"
     );
 }
+
+#[test]
+fn a_job_kept_off_several_servers_goes_to_the_one_left() {
+    let servers = [healthy(1, 0), healthy(2, 0), healthy(3, 5)];
+    assert_eq!(choose_server_excluding(&servers, &[&url(1), &url(2)]), Ok(url(3)));
+    let error = choose_server_excluding(&servers[..2], &[&url(1), &url(2)]).unwrap_err();
+    assert_eq!(
+        error.skipped,
+        vec![(url(1), Skip::Excluded), (url(2), Skip::Excluded)]
+    );
+    assert_eq!(
+        error.reasons(),
+        "http://127.0.0.1:1 already had it; http://127.0.0.1:2 already had it"
+    );
+}

@@ -1,8 +1,6 @@
 //! Ids of everything a project holds. They are strings made by the caller (UUIDs in the
 //! app, counters in tests), so reducers stay deterministic and an action can be replayed.
 
-use std::fmt;
-
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -20,13 +18,16 @@ macro_rules! string_id {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
             }
         }
     };
 }
+
+/// Other modules' ids (the render queue's entries) read the same way.
+pub(crate) use string_id;
 
 string_id!(
     /// A project, also the key of its record in storage.

@@ -28,6 +28,7 @@ pub use file::{
     referenced_media,
 };
 pub use history::{History, UNDO_LIMIT};
+pub(crate) use ids::string_id;
 pub use ids::{JobId, MediaId, ProfileId, ProjectId, SceneId, ServerId, ShotId};
 pub use queries::{ShotPosition, ShotSlot, ShotSlots};
 pub use shot::{DEFAULT_SHOT_DURATION_S, Seed, Shot, validate_for_generate};
