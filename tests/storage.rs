@@ -4,10 +4,14 @@
 use rexie::{Index, ObjectStore, Rexie, TransactionMode};
 use shotline::storage::{BrowserMedia, DB_VERSION, JobRecord, JobStatus, Storage, StorageError};
 use shotline_model::project::{Action, Change, History, Project, ShotId};
+use shotline_model::render_queue::{RenderQueue, Scope};
 use shotline_protocol::Job;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "storage/render_queue.rs"]
+mod render_queue;
 
 /// A 1×1 transparent PNG.
 const PNG_BASE64: &str =
@@ -104,6 +108,16 @@ async fn build_v1_database(name: &str) -> Rexie {
         .expect("the v1 layout builds")
 }
 
+/// A second connection to a database `Storage` already opened, for writing records the
+/// app would not. Opened without a version, so it never upgrades (which, declaring no
+/// stores, would drop them all).
+async fn raw_connection(name: &str) -> Rexie {
+    Rexie::builder(name)
+        .build()
+        .await
+        .expect("the database opens at its version")
+}
+
 async fn put_raw(db: &Rexie, store: &str, json: &str) {
     let tx = db
         .transaction(&[store], TransactionMode::ReadWrite)
@@ -115,6 +129,27 @@ async fn put_raw(db: &Rexie, store: &str, json: &str) {
         .await
         .expect("raw put");
     tx.done().await.expect("raw put commits");
+}
+
+/// Every record of `store` in `from`, put as it is into `to`.
+async fn copy_raw(from: &Rexie, to: &Rexie, store: &str) {
+    let read = from
+        .transaction(&[store], TransactionMode::ReadOnly)
+        .expect("transaction");
+    let values = read
+        .store(store)
+        .expect("store")
+        .get_all(None, None)
+        .await
+        .expect("raw read");
+    let write = to
+        .transaction(&[store], TransactionMode::ReadWrite)
+        .expect("transaction");
+    let target = write.store(store).expect("store");
+    for value in &values {
+        target.put(value, None).await.expect("raw put");
+    }
+    write.done().await.expect("raw copy commits");
 }
 
 #[wasm_bindgen_test]
@@ -183,17 +218,68 @@ async fn unfinished_jobs_are_the_active_ones_and_project_jobs_are_the_projects_o
     );
 }
 
+/// A database the first release made (its four stores, records in each, record version
+/// 1) opens under this version with every record kept, and gains the render queue.
 #[wasm_bindgen_test]
-async fn a_database_in_the_v1_layout_opens_with_its_records_intact() {
+async fn a_v1_database_upgrades_keeping_every_record_and_gains_a_working_render_queue() {
+    // Project parts and media as this build writes them, copied over raw: version 2
+    // rewrote no record of the v1 stores, so these are v1 records. (A version that
+    // rewrites them must write the old records out literally here instead.)
+    let scratch_name = fresh_name();
+    let scratch = open(&scratch_name).await;
+    let project = render_queue::queued_project(3);
+    scratch.insert_project(&project).await.expect("saved");
+    let media = scratch
+        .put_media(project.id.as_str(), "image/png", &png_data_url(), PNG_BYTES)
+        .await
+        .expect("saved");
+    let scratch_raw = raw_connection(&scratch_name).await;
+
     let name = fresh_name();
     let v1 = build_v1_database(&name).await;
-    let record = job("old-prompt", "old-project", JobStatus::Active);
+    for store in ["projects", "media"] {
+        copy_raw(&scratch_raw, &v1, store).await;
+    }
+    let record = job("old-prompt", project.id.as_str(), JobStatus::Active);
     put_raw(&v1, "jobs", &serde_json::to_string(&record).expect("serialises")).await;
+    let session = serde_json::json!({ "project": project.id, "selection": {} });
+    let setting = serde_json::json!({ "key": "session", "value": session });
+    put_raw(&v1, "settings", &setting.to_string()).await;
     put_raw(&v1, "settings", r#"{"key":"records_version","value":1}"#).await;
     v1.close();
 
     let storage = open(&name).await;
     assert_eq!(storage.get_job("old-prompt").await, Ok(Some(record)));
+    assert_eq!(
+        storage
+            .load_project(&project.id)
+            .await
+            .map(|stored| stored.project),
+        Ok(project.clone())
+    );
+    let kept = storage.get_media(&media).await.expect("read").expect("kept");
+    assert_eq!(
+        (kept.data_url, kept.project_ids),
+        (png_data_url(), vec![project.id.to_string()])
+    );
+    assert_eq!(storage.get_setting("session").await, Ok(Some(session)));
+    assert_eq!(storage.get_setting("records_version").await, Ok(Some(DB_VERSION)));
+    assert!(storage.take_skipped_records().is_empty());
+
+    let mut queue = RenderQueue::new(project.id.clone());
+    queue
+        .enqueue(&project, &Scope::All, 2, 0, &mut || {
+            uuid::Uuid::new_v4().to_string()
+        })
+        .expect("queued");
+    storage
+        .write_queue_changes(&queue.drain_changes(), project.id.as_str())
+        .await
+        .expect("the new store takes the queue");
+    let (records, settings) = storage.queue_records(project.id.as_str()).await.expect("read");
+    let (loaded, report) = RenderQueue::load(&project, &records, settings.as_ref());
+    assert_eq!((loaded.entries().len(), report.skipped), (3, 0));
+    assert_eq!(loaded.entries(), queue.entries());
 }
 
 #[wasm_bindgen_test]
@@ -330,7 +416,7 @@ async fn a_damaged_job_is_skipped_and_reported_while_the_others_load() {
         .put_job(&job("good", "p1", JobStatus::Active))
         .await
         .expect("saved");
-    let raw = build_v1_database(&name).await;
+    let raw = raw_connection(&name).await;
     put_raw(
         &raw,
         "jobs",
@@ -355,7 +441,7 @@ async fn a_damaged_shot_is_left_out_and_reported_while_the_project_opens() {
     let project = project_with_shots(3);
     storage.insert_project(&project).await.expect("saved");
     let broken = &project.scenes[0].shots[1].id;
-    let raw = build_v1_database(&name).await;
+    let raw = raw_connection(&name).await;
     let record = serde_json::json!({
         "project_id": project.id, "part": "shot", "id": broken, "body": { "prompt": 42 }
     });

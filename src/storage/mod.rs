@@ -9,6 +9,7 @@ mod media;
 mod project_parts;
 mod projects;
 mod records;
+mod render_queue;
 mod schema;
 pub mod settings;
 mod settings_store;

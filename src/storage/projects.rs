@@ -10,7 +10,10 @@ use super::error::StorageError;
 use super::media::unlink_project;
 use super::project_parts::{Part, PartWrite, all_parts, assemble, changed_parts, part_key, read_header};
 use super::records::{During, array_key, commit, store, text_field, transaction};
-use super::schema::{JOBS, JOBS_BY_PROJECT, MEDIA, MEDIA_BY_PROJECT, PROJECTS, PROJECTS_BY_PART};
+use super::render_queue::delete_queue_in;
+use super::schema::{
+    JOBS, JOBS_BY_PROJECT, MEDIA, MEDIA_BY_PROJECT, PROJECTS, PROJECTS_BY_PART, RENDER_QUEUE, SETTINGS,
+};
 
 /// What the project list shows, read from the headers alone.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,12 +149,12 @@ impl Storage {
         })
     }
 
-    /// Deletes the project, its jobs, and the media no other project uses.
+    /// Deletes the project, its jobs, its render queue, and the media no other project uses.
     pub async fn delete_project(&self, id: &ProjectId) -> Result<(), StorageError> {
         const OPERATION: &str = "delete a project";
         let tx = transaction(
             self.db()?,
-            &[PROJECTS, JOBS, MEDIA],
+            &[PROJECTS, JOBS, MEDIA, RENDER_QUEUE, SETTINGS],
             TransactionMode::ReadWrite,
             OPERATION,
         )?;
@@ -187,6 +190,7 @@ impl Storage {
                 None => media.delete(key).await.during(OPERATION)?,
             }
         }
+        delete_queue_in(&tx, id.as_str(), OPERATION).await?;
         commit(tx, OPERATION).await
     }
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Storage;
 use super::error::StorageError;
-use super::records::{During, commit, from_js, store, to_js, transaction};
+use super::records::{During, JsRecord, commit, from_js, store, to_js, transaction};
 use super::schema::SETTINGS;
 
 #[derive(Serialize, Deserialize)]
@@ -56,14 +56,19 @@ pub(super) async fn write_setting<T: Serialize>(
     value: &T,
 ) -> Result<(), StorageError> {
     const OPERATION: &str = "save a setting";
-    let record = to_js(&SettingRecord {
-        key: key.to_owned(),
-        value,
-    })?;
+    let record = setting_record(key, value)?;
     let tx = transaction(db, &[SETTINGS], TransactionMode::ReadWrite, OPERATION)?;
     store(&tx, SETTINGS, OPERATION)?
         .put(&record.value, None)
         .await
         .during(OPERATION)?;
     commit(tx, OPERATION).await
+}
+
+/// The record `key` is stored as, for a write inside a transaction over other stores too.
+pub(super) fn setting_record<T: Serialize>(key: &str, value: &T) -> Result<JsRecord, StorageError> {
+    to_js(&SettingRecord {
+        key: key.to_owned(),
+        value,
+    })
 }
