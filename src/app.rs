@@ -14,8 +14,9 @@ use crate::components::storyboard::Storyboard;
 use crate::components::welcome::Welcome;
 use crate::components::workflow::WorkflowPanel;
 use crate::generation::provide_generation_in_tab;
+use crate::generation::queue::provide_render_queue;
 use crate::project::provide_project_data;
-use crate::servers::provide_servers;
+use crate::servers::{provide_servers, use_servers};
 use crate::storage::{DB_NAME, Storage, StorageError, settings};
 use crate::tabs::TabIdentity;
 use crate::workflows::provide_workflows;
@@ -59,7 +60,8 @@ fn Workspace(storage: Result<Storage, StorageError>, tab: TabIdentity) -> impl I
     if let Ok(storage) = &storage {
         provide_context(*storage);
     }
-    provide_workflows();
+    let workflows = provide_workflows();
+    provide_render_queue(data, generation, workflows, use_servers(), storage.clone().ok());
     provide_clock();
     // Takes of earlier visits come back with the project that owns them.
     Effect::new(move |_| {

@@ -72,7 +72,12 @@ impl Generation {
 
     /// Records the job, then submits it; returns the prompt id made for it.
     pub fn submit(&self, request: ShotRequest) -> String {
-        let prompt_id = uuid::Uuid::new_v4().to_string();
+        self.submit_as(request, uuid::Uuid::new_v4().to_string())
+    }
+
+    /// Like [`Generation::submit`] under a prompt id chosen before (a render queue take
+    /// stores its id first, so a reload finds the job instead of submitting it again).
+    pub fn submit_as(&self, request: ShotRequest, prompt_id: String) -> String {
         let engine = self.engine.get_value();
         let record = new_record(&engine, &prompt_id, request, 1);
         start(engine, record);
@@ -123,6 +128,30 @@ impl Generation {
                 project_id.to_owned(),
             ));
         }
+    }
+
+    /// Follows a job this page does not track yet from its stored record (another tab
+    /// submitted it, or this page opened before it existed). False: no such job stored.
+    pub async fn follow_stored(&self, prompt_id: &str) -> bool {
+        let engine = self.engine.get_value();
+        if engine.borrow().jobs.contains_key(prompt_id) {
+            return true;
+        }
+        let storage = engine.borrow().storage;
+        let Some(storage) = storage else { return false };
+        match storage.get_job(prompt_id).await {
+            Ok(Some(record)) => {
+                super::restore::show_stored(&engine, storage, record).await;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The unfinished jobs this page follows on `server`.
+    pub fn unfinished_on(&self, server: &ServerUrl) -> Vec<String> {
+        self.engine
+            .with_value(|engine| engine.borrow().unfinished_on(server.as_str()))
     }
 
     /// The jobs of one shot, oldest first, tracked: reruns when a job is added.

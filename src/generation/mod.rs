@@ -11,6 +11,7 @@ mod outputs;
 mod persist;
 mod pool;
 mod preview;
+pub mod queue;
 mod reconcile;
 mod restore;
 mod servers;

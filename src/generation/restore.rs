@@ -32,22 +32,28 @@ pub(super) async fn load_project_jobs(engine: EngineRef, storage: Storage, proje
         if engine.borrow().jobs.contains_key(&record.prompt_id) {
             continue;
         }
-        if !record.job.is_terminal() {
-            follow_again(&engine, record);
-            continue;
+        show_stored(&engine, storage, record).await;
+    }
+}
+
+/// A stored job shown here: an unfinished one followed again, a finished one with the
+/// media the store kept.
+pub(super) async fn show_stored(engine: &EngineRef, storage: Storage, record: JobRecord) {
+    if !record.job.is_terminal() {
+        follow_again(engine, record);
+        return;
+    }
+    let prompt_id = record.prompt_id.clone();
+    let media_ids = record.outputs.clone();
+    track(engine, record);
+    let mut outputs = Vec::new();
+    for id in media_ids {
+        if let Ok(Some(media)) = storage.get_media(&MediaId::new(id.clone())).await {
+            outputs.push(stored_output(&id, &media.mime, media.data_url));
         }
-        let prompt_id = record.prompt_id.clone();
-        let media_ids = record.outputs.clone();
-        track(&engine, record);
-        let mut outputs = Vec::new();
-        for id in media_ids {
-            if let Ok(Some(media)) = storage.get_media(&MediaId::new(id.clone())).await {
-                outputs.push(stored_output(&id, &media.mime, media.data_url));
-            }
-        }
-        if let Some(job) = engine.borrow().jobs.get(&prompt_id) {
-            job.show_outputs(|view| view.outputs = outputs);
-        }
+    }
+    if let Some(job) = engine.borrow().jobs.get(&prompt_id) {
+        job.show_outputs(|view| view.outputs = outputs);
     }
 }
 

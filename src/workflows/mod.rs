@@ -28,7 +28,7 @@ pub use pool::PlaceError;
 pub use preflight::Preflight;
 pub use profiles::{find_profile, read_profile, shot_profile_id};
 pub use prompt::{prompt_preview, shot_text};
-pub use stages::{StageError, StagedRun};
+pub use stages::{StageError, StagedRun, TakeRequest};
 
 use crate::generation::use_generation;
 use crate::project::use_project_data;

@@ -6,7 +6,7 @@ use gloo_timers::future::TimeoutFuture;
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use shotline_model::pool::{Fit, NoServer, ServerSnapshot, choose_server, has_room, pool_members};
+use shotline_model::pool::{Fit, NoServer, ServerSnapshot, choose_server, pool_members};
 use shotline_model::project::{ProfileId, ShotId};
 use shotline_model::server_url::ServerUrl;
 
@@ -144,15 +144,6 @@ impl Workflows {
         Ok(moved)
     }
 
-    /// Generate all may place another job now: without a pool, `own_in_flight` (its jobs
-    /// not yet finished) is under one server's limit; with one, some healthy pool server is.
-    pub fn has_room(&self, generation: Generation, active: &ServerUrl, own_in_flight: usize) -> bool {
-        match self.pool(active) {
-            None => own_in_flight < shotline_model::pool::IN_FLIGHT_PER_SERVER,
-            Some(members) => has_room(&self.snapshots(generation, &members)),
-        }
-    }
-
     async fn place(
         &self,
         generation: Generation,
@@ -198,6 +189,11 @@ impl Workflows {
                 }
             })
             .collect()
+    }
+
+    /// Whether `profile` passed preflight on `server` (the render queue's placement).
+    pub async fn profile_fit(&self, server: &ServerUrl, profile: &ProfileId) -> Fit {
+        self.fit(server, std::slice::from_ref(profile)).await
     }
 
     async fn fit(&self, server: &ServerUrl, profiles: &[ProfileId]) -> Fit {

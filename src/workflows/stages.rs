@@ -18,6 +18,15 @@ use crate::generation::{Generation, JobView};
 /// signals, but effects need the reactive executor, which a plain future does not have.
 const STAGE_POLL_MS: u32 = 250;
 
+/// One take the render queue asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TakeRequest {
+    /// The prompt id to submit under; `None`: a new one.
+    pub job: Option<String>,
+    /// A new random seed for this take even when the shot's seed is locked.
+    pub fresh_seed: bool,
+}
+
 /// Which stage is running, for the view to show beside the jobs' own states.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StagedRun {
@@ -81,17 +90,48 @@ impl Workflows {
         server: &ServerUrl,
         progress: impl Fn(StagedRun),
     ) -> Result<String, StageError> {
+        let take = TakeRequest {
+            job: None,
+            fresh_seed: false,
+        };
+        self.generate_take(generation, shot_id, server, take, progress)
+            .await
+    }
+
+    /// Like [`Workflows::generate_with_stages`], for one take of the render queue: its
+    /// job id was chosen (and stored) before, and a take of several may need a new seed.
+    pub async fn generate_take(
+        &self,
+        generation: Generation,
+        shot_id: &ShotId,
+        server: &ServerUrl,
+        take: TakeRequest,
+        progress: impl Fn(StagedRun),
+    ) -> Result<String, StageError> {
         if self.needs_keyframe_stage(shot_id)? {
             self.generate_keyframe(generation, shot_id, server, &progress)
                 .await?;
         }
         // Read again: stage one changed the shot.
-        let project = self
+        let mut project = self
             .data
             .with_project_untracked()
             .ok_or(BuildError::ShotNotFound(shot_id.clone()))?;
+        if take.fresh_seed {
+            // Seed hunting: every take of several gets its own seed, a locked one too.
+            let _ = shotline_model::project::apply(
+                &mut project,
+                Action::SetSeed {
+                    shot: shot_id.clone(),
+                    seed: shotline_model::project::Seed::Random,
+                },
+            );
+        }
         let request = self.build_request(&project, shot_id, server).await?;
-        let job = generation.submit(request);
+        let job = match take.job {
+            Some(job) => generation.submit_as(request, job),
+            None => generation.submit(request),
+        };
         // The take is recorded for the shot; failing to record it loses only the link.
         let _ = self.data.apply(Action::AddTake {
             shot: shot_id.clone(),

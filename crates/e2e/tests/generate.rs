@@ -299,10 +299,12 @@ async fn generate_all_runs_two_scenes_of_three_shots_to_done() -> anyhow::Result
             })
             .await?;
     }
-    let tally = browser
-        .wait_for_text(".run-tally", |t| t.contains("6 done"))
+    let summary = browser
+        .wait_for_text("[role=region][aria-label='Render queue'] .queue-summary p", |t| {
+            t.contains("6 done")
+        })
         .await?;
-    assert!(tally.contains("0 failed · 0 remaining"), "tally: {tally}");
+    assert_eq!(summary, "Finished: 6 done · 0 failed · 0 cancelled · 0 lost");
     assert_eq!(
         browser
             .client

@@ -92,16 +92,6 @@ impl ShotGenerator {
             .is_some()
     }
 
-    /// Generate all may start another shot: a server has room (one running, one queued).
-    /// `own_in_flight` counts the run's unfinished jobs, the limit without a pool.
-    pub fn has_room(self, own_in_flight: usize) -> bool {
-        self.workflows.has_room(
-            self.generation,
-            &self.servers.server.get_untracked(),
-            own_in_flight,
-        )
-    }
-
     /// "Resubmit on another server": the job's workflow again, on another healthy server.
     pub fn resubmit_elsewhere(self, prompt_id: String, error: RwSignal<Option<String>>) {
         error.set(None);

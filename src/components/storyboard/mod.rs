@@ -10,6 +10,7 @@ mod job_status;
 mod keyframe;
 mod manifest;
 mod media;
+mod render_queue;
 mod reorder;
 mod scene;
 mod seed;
@@ -22,6 +23,7 @@ use crate::components::keyed_rows::KeyedRows;
 use crate::project::use_project_data;
 use gallery::Gallery;
 use generate_all::GenerateAll;
+use render_queue::RenderQueuePanel;
 use scene::SceneSection;
 
 #[component]
@@ -52,6 +54,7 @@ pub fn Storyboard() -> impl IntoView {
                 fallback=|| view! { <p class="loading">"Opening your storyboard…"</p> }
             >
                 <div class="storyboard-tools"><GenerateAll /></div>
+                <RenderQueuePanel />
                 <Gallery />
                 <KeyedRows
                     ids=Signal::derive(move || scene_ids.with(|ids| ids.iter().map(SceneId::to_string).collect()))

@@ -9,8 +9,10 @@ use super::job_status::JobStatus;
 use super::keyframe::KeyframeField;
 use super::reorder;
 use super::seed::SeedLock;
+use crate::generation::queue::use_render_queue;
 use crate::generation::{Generation, use_generation};
 use crate::project::use_project_data;
+use shotline_model::render_queue::MAX_TAKES_PER_ENTRY;
 use shotline_protocol::JobState;
 
 #[component]
@@ -73,6 +75,8 @@ pub fn ShotCard(shot_id: ShotId) -> impl IntoView {
     let generator = ShotGenerator::new();
     let field_id = |what: &str| format!("{what}-{}", shot_id.as_str());
     let (prompt_id, negative_id) = (field_id("prompt"), field_id("negative"));
+    let takes_id = field_id("takes");
+    let render_queue = use_render_queue();
 
     let set_prompt = {
         let shot_id = shot_id.clone();
@@ -92,9 +96,31 @@ pub fn ShotCard(shot_id: ShotId) -> impl IntoView {
             });
         }
     };
+    let takes = RwSignal::new(1u8);
+    let queued = RwSignal::new(String::new());
     let generate = {
         let shot_id = shot_id.clone();
-        move |_| generator.generate(shot_id.clone(), generate_error)
+        move |_| {
+            queued.set(String::new());
+            match takes.get_untracked() {
+                0 | 1 => generator.generate(shot_id.clone(), generate_error),
+                several => {
+                    generate_error.set(None);
+                    queued.set(render_queue.generate_takes(&shot_id, several));
+                }
+            }
+        }
+    };
+    let set_takes = move |event| {
+        let typed = event_target_value(&event);
+        let n = typed
+            .trim()
+            .parse::<u8>()
+            .unwrap_or(1)
+            .clamp(1, MAX_TAKES_PER_ENTRY);
+        takes.set(n);
+        let input: web_sys::HtmlInputElement = event_target(&event);
+        input.set_value(&n.to_string());
     };
     let retry = {
         let shot_id = shot_id.clone();
@@ -209,6 +235,13 @@ pub fn ShotCard(shot_id: ShotId) -> impl IntoView {
             <SeedLock shot_id=shot_id.clone() shown_take=shown />
             <div class="shot-actions">
                 <button type="button" class="primary" on:click=generate>"Generate"</button>
+                <label class="takes" for=takes_id.clone()
+                    title="Takes to make, each with its own seed (1–16); more than one go through the render queue">
+                    "Takes"
+                </label>
+                <input id=takes_id class="takes-count" type="number" min="1" max=MAX_TAKES_PER_ENTRY.to_string()
+                    step="1" inputmode="numeric" prop:value=move || takes.get().to_string() on:change=set_takes />
+                <span class="generate-said" aria-live="polite">{move || queued.get()}</span>
                 <Show when=move || has_keyframe_stage.get()>
                     <button type="button" on:click=generate_keyframe.clone()
                         title="Run the project's keyframe workflow and make its image this shot's keyframe">

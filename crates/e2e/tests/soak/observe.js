@@ -83,8 +83,11 @@
     }).observe({ type: "longtask" });
   }
 
+  const QUEUE = "[role=region][aria-label='Render queue']";
+  // The render queue runs while it lists entries (it offers Stop); it is done when it
+  // shows its summary.
   const generateAllRunning = () =>
-    [...document.querySelectorAll(".generate-all button")].some((b) => b.textContent.trim() === "Stop");
+    [...document.querySelectorAll(`${QUEUE} button`)].some((b) => b.textContent.trim() === "Stop");
 
   window.__shotlineSoak = {
     // Counts for the test's progress line, cheap enough to ask every few seconds.
@@ -102,7 +105,10 @@
         finished,
         states,
         generate_all_running: generateAllRunning(),
-        tally: document.querySelector(".generate-all .run-tally span")?.textContent ?? "",
+        tally:
+          document.querySelector(`${QUEUE} .queue-summary p`)?.textContent ??
+          document.querySelector(`${QUEUE} .queue-tally`)?.textContent ??
+          "",
         long_tasks: { ...tasks, total_ms: Math.round(tasks.total_ms), longest_ms: Math.round(tasks.longest_ms) },
       };
     },

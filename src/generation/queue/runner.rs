@@ -1,0 +1,475 @@
+//! The tab that holds a project's queue lock runs its queue: every pass folds the jobs'
+//! states into the queue, places what has room, writes the queue, and only then submits.
+//! The other tabs follow the stored queue until the lock comes to them.
+
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use shotline_model::pool::{Fit, SocketState};
+use shotline_model::project::{JobId, ProfileId, Project, ProjectId};
+use shotline_model::render_queue::{
+    EntryId, Placement, QueueServer, RenderQueue, ServerJob, TakeEnd, TakeReport, TakeState,
+};
+use shotline_model::server_url::ServerUrl;
+use shotline_protocol::JobState;
+use shotline_protocol::job::FailureKind;
+use shotline_protocol::job::LostReason;
+use wasm_bindgen_futures::spawn_local;
+
+use super::channel::{self, Command};
+use super::{Deps, RenderQueueHandle, scope_of};
+use crate::generation::engine::now_ms;
+use crate::tabs;
+use crate::workflows::TakeRequest;
+
+/// How often the running tab looks at the queue's jobs and the servers' room.
+const PASS_MS: u32 = 500;
+/// How often a following tab reads the stored queue (a change notice reads it at once).
+const FOLLOW_MS: u32 = 2_000;
+
+fn lock_name(project: &ProjectId) -> String {
+    format!("shotline.queue.{}", project.as_str())
+}
+
+/// Follows the stored queue until this tab gets the project's lock, then runs it until
+/// another project opens.
+pub(super) async fn start(handle: RenderQueueHandle, project: ProjectId, epoch: u64) {
+    spawn_local(follow(handle, project.clone(), epoch));
+    let name = lock_name(&project);
+    tabs::exclusive(&name, run(handle, project, epoch)).await;
+}
+
+async fn follow(handle: RenderQueueHandle, project: ProjectId, epoch: u64) {
+    let name = lock_name(&project);
+    while handle.project_is(&project, epoch) && !handle.with_shared(|shared| shared.runs_here) {
+        let elsewhere = tabs::held_names().await.is_some_and(|held| held.contains(&name));
+        if handle.with_shared(|shared| shared.runs_here) {
+            break;
+        }
+        handle.with_shared(|shared| shared.runner_elsewhere = elsewhere);
+        refresh(handle, &project).await;
+        TimeoutFuture::new(FOLLOW_MS).await;
+    }
+}
+
+/// A change notice from the running tab: a following tab reads the queue again.
+pub(super) fn refresh_soon(handle: RenderQueueHandle) {
+    if handle.with_shared(|shared| shared.runs_here) {
+        return;
+    }
+    let Some(project) = handle.deps.data.project_id() else {
+        return;
+    };
+    spawn_local(async move { refresh(handle, &project).await });
+}
+
+/// Reads the stored queue for display (a following tab).
+async fn refresh(handle: RenderQueueHandle, project_id: &ProjectId) {
+    let Some(project) = handle.deps.data.with_project_untracked() else {
+        return;
+    };
+    if &project.id != project_id {
+        return;
+    }
+    let Some((queue, _)) = load(handle, &project).await else {
+        return;
+    };
+    if handle.with_shared(|shared| shared.runs_here) {
+        return;
+    }
+    handle.with_shared(|shared| shared.queue = Some(queue));
+    handle.bump();
+}
+
+async fn load(handle: RenderQueueHandle, project: &Project) -> Option<(RenderQueue, Option<String>)> {
+    let Some(storage) = handle.deps.storage else {
+        return Some((RenderQueue::new(project.id.clone()), None));
+    };
+    match storage.queue_records(project.id.as_str()).await {
+        Ok((records, settings)) => {
+            let (queue, report) = RenderQueue::load(project, &records, settings.as_ref());
+            let notice = (report.skipped > 0).then(|| {
+                format!(
+                    "{} render queue record(s) could not be read and were skipped; the rest of the queue goes on.",
+                    report.skipped
+                )
+            });
+            Some((queue, notice))
+        }
+        Err(problem) => {
+            handle.with_shared(|shared| {
+                shared.notice = Some(format!("The render queue could not be read: {problem}"));
+            });
+            handle.bump();
+            None
+        }
+    }
+}
+
+/// The lock is ours: read the stored queue, take over its jobs and run it.
+async fn run(handle: RenderQueueHandle, project_id: ProjectId, epoch: u64) {
+    if !handle.project_is(&project_id, epoch) {
+        return;
+    }
+    let Some(project) = handle.deps.data.with_project_untracked() else {
+        return;
+    };
+    let Some((queue, notice)) = load(handle, &project).await else {
+        return;
+    };
+    if !handle.project_is(&project_id, epoch) {
+        return;
+    }
+    let pending = handle.with_shared(|shared| {
+        shared.queue = Some(queue);
+        shared.runs_here = true;
+        shared.runner_elsewhere = false;
+        if notice.is_some() {
+            shared.notice = notice;
+        }
+        std::mem::take(&mut shared.pending)
+    });
+    for command in &pending {
+        apply_command(handle, command);
+    }
+    handle.bump();
+    while handle.project_is(&project_id, epoch) {
+        pass(handle, &project_id).await;
+        TimeoutFuture::new(PASS_MS).await;
+    }
+    handle.with_shared(|shared| shared.runs_here = false);
+}
+
+/// Runs a click on the queue in the tab that runs it; the sentence says what it did.
+pub(super) fn apply_command(handle: RenderQueueHandle, command: &Command) -> String {
+    let Some(project) = handle.deps.data.with_project_untracked() else {
+        return "Open a project first.".to_owned();
+    };
+    let mut cancels = Vec::new();
+    let said = handle.with_shared(|shared| {
+        let Some(queue) = shared.queue.as_mut() else {
+            shared.pending.push(command.clone());
+            return "Queued: the render queue starts in a moment.".to_owned();
+        };
+        if let Some((scope, takes)) = scope_of(command) {
+            if queue.is_finished() {
+                // A new run starts from a clean slate; the last one's summary goes.
+                queue.dismiss_ended();
+            }
+            let mut fresh = || uuid::Uuid::new_v4().to_string();
+            return match queue.enqueue(&project, &scope, takes, now_ms() as i64, &mut fresh) {
+                Ok(report) => super::view::enqueue_sentence(&project, &report),
+                Err(problem) => problem.to_string(),
+            };
+        }
+        match command {
+            Command::Pause => queue.pause(),
+            Command::Resume => queue.resume(),
+            Command::Stop => cancels = queue.stop(),
+            Command::MoveToFront { entry } => {
+                queue.move_to_front(&EntryId::new(entry.clone()));
+            }
+            Command::Remove { entry } => cancels = queue.remove(&EntryId::new(entry.clone())),
+            Command::Dismiss => {
+                queue.dismiss_ended();
+                shared.notice = None;
+            }
+            Command::EnqueueAll | Command::EnqueueScene { .. } | Command::EnqueueShot { .. } => {}
+        }
+        String::new()
+    });
+    cancel(handle, &cancels);
+    said
+}
+
+fn cancel(handle: RenderQueueHandle, jobs: &[ServerJob]) {
+    for job in jobs {
+        handle.deps.generation.cancel(job.job.as_str());
+    }
+}
+
+/// One pass of the running tab.
+async fn pass(handle: RenderQueueHandle, project_id: &ProjectId) {
+    let Some(project) = handle.deps.data.with_project_untracked() else {
+        return;
+    };
+    if &project.id != project_id {
+        return;
+    }
+    let pruned = handle.with_shared(|shared| shared.queue.as_mut().map(|queue| queue.prune(&project)));
+    if let Some(pruned) = pruned {
+        cancel(handle, &pruned.cancel);
+        if !pruned.removed.is_empty() {
+            handle.with_shared(|shared| {
+                shared.notice = Some(format!(
+                    "{} shot(s) left the render queue: their shot or its workflow profile was deleted.",
+                    pruned.removed.len()
+                ));
+            });
+        }
+    }
+    follow_jobs(handle).await;
+    let servers = queue_servers(handle).await;
+    let placements = handle.with_shared(|shared| {
+        shared.servers = servers.clone();
+        let queue = shared.queue.as_mut()?;
+        let mut fresh = || uuid::Uuid::new_v4().to_string();
+        let placements = queue.place_next(&servers, &mut fresh);
+        for placement in &placements {
+            shared.submitting.insert(placement.job.as_str().to_owned());
+        }
+        Some(placements)
+    });
+    let Some(placements) = placements else { return };
+    let written = write(handle, project_id).await;
+    if !written && !placements.is_empty() {
+        handle.with_shared(|shared| {
+            shared.notice = Some(
+                "The render queue could not be saved in this browser: a reload now would forget the shots it has not sent yet."
+                    .to_owned(),
+            );
+        });
+    }
+    for placement in placements {
+        spawn_local(submit(handle, placement));
+    }
+    handle.bump();
+}
+
+/// Writes what changed; true when it landed (or there is no database to write to).
+async fn write(handle: RenderQueueHandle, project_id: &ProjectId) -> bool {
+    let Some(changes) = handle.with_shared(|shared| shared.queue.as_mut().map(RenderQueue::drain_changes))
+    else {
+        return true;
+    };
+    if changes.is_empty() {
+        return true;
+    }
+    let Some(storage) = handle.deps.storage else {
+        return true;
+    };
+    let written = storage
+        .write_queue_changes(&changes, project_id.as_str())
+        .await
+        .is_ok();
+    if written {
+        channel::announce_change(project_id);
+    }
+    written
+}
+
+/// Submits one take under the job id the queue stored for it.
+async fn submit(handle: RenderQueueHandle, placement: Placement) {
+    let Deps {
+        generation,
+        workflows,
+        ..
+    } = handle.deps;
+    let several = handle.with_shared(|shared| {
+        shared
+            .queue
+            .as_ref()
+            .and_then(|queue| queue.entry(&placement.entry))
+            .is_some_and(|entry| entry.takes_wanted > 1)
+    });
+    let take = TakeRequest {
+        job: Some(placement.job.as_str().to_owned()),
+        fresh_seed: several,
+    };
+    let outcome = workflows
+        .generate_take(generation, &placement.shot, &placement.server, take, |_| {})
+        .await;
+    handle.with_shared(|shared| {
+        shared.submitting.remove(placement.job.as_str());
+        if let (Err(problem), Some(queue)) = (&outcome, shared.queue.as_mut()) {
+            queue.report(
+                &placement.job,
+                TakeReport::Refused {
+                    reason: problem.to_string(),
+                },
+                now_ms() as i64,
+            );
+        }
+    });
+    handle.bump();
+}
+
+/// Folds each take's job state into the queue. A take recorded as submitting whose job
+/// this page neither follows nor is sending is looked up in storage (another tab's, or
+/// this page's before a reload); not stored means its POST was never sent.
+async fn follow_jobs(handle: RenderQueueHandle) {
+    let in_flight: Vec<JobId> = handle.with_shared(|shared| {
+        shared
+            .queue
+            .as_ref()
+            .map(|queue| {
+                queue
+                    .entries()
+                    .iter()
+                    .flat_map(|entry| &entry.takes)
+                    .filter(|take| take.state.is_in_flight())
+                    .filter(|take| !shared.submitting.contains(take.job.as_str()))
+                    .map(|take| take.job.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    let generation = handle.deps.generation;
+    for job in in_flight {
+        let report = match generation.job(job.as_str()) {
+            Some(view) => view.with_untracked(|view| report_of(&view.state)),
+            None if generation.follow_stored(job.as_str()).await => None,
+            None => {
+                let still_unsent = handle.with_shared(|shared| !shared.submitting.contains(job.as_str()));
+                still_unsent.then(|| TakeReport::Unreached {
+                    reason: "the page closed before this take was sent".to_owned(),
+                })
+            }
+        };
+        if let Some(report) = report {
+            handle.with_shared(|shared| {
+                if let Some(queue) = shared.queue.as_mut() {
+                    let at = queue
+                        .entries()
+                        .iter()
+                        .flat_map(|entry| &entry.takes)
+                        .find(|take| take.job == job)
+                        .map(|take| take.state.clone());
+                    // Started before ended, so the run's duration is measured.
+                    if matches!(report, TakeReport::Ended(TakeEnd::Done))
+                        && matches!(at, Some(TakeState::Submitting | TakeState::Queued))
+                    {
+                        queue.report(&job, TakeReport::Started, now_ms() as i64);
+                    }
+                    queue.report(&job, report, now_ms() as i64);
+                }
+            });
+        }
+    }
+}
+
+/// What the queue needs to hear about a job in `state`.
+fn report_of(state: &JobState) -> Option<TakeReport> {
+    Some(match state {
+        JobState::Submitting => return None,
+        JobState::Queued { .. } => TakeReport::Accepted,
+        JobState::Running(_) | JobState::FetchingOutputs { .. } => TakeReport::Started,
+        JobState::Done { .. } => TakeReport::Ended(TakeEnd::Done),
+        JobState::Failed {
+            kind: FailureKind::SubmitRefused { status: 0 },
+            message,
+            ..
+        } => TakeReport::Unreached {
+            reason: message.clone(),
+        },
+        JobState::Failed {
+            kind: FailureKind::SubmitRefused { .. },
+            message,
+            ..
+        } => TakeReport::Refused {
+            reason: message.clone(),
+        },
+        JobState::Failed { message, .. } => TakeReport::Ended(TakeEnd::Failed {
+            reason: message.clone(),
+        }),
+        JobState::Cancelled => TakeReport::Ended(TakeEnd::Cancelled),
+        JobState::Lost { reason } => TakeReport::Ended(TakeEnd::Lost {
+            reason: lost_reason(*reason).to_owned(),
+        }),
+    })
+}
+
+fn lost_reason(reason: LostReason) -> &'static str {
+    match reason {
+        LostReason::ServerRestarted => "the server restarted and forgot it",
+        LostReason::Vanished => "the server no longer knows it (its queue or history was cleared)",
+        LostReason::ServerUnreachable => "its server stopped answering",
+    }
+}
+
+/// The servers a take may go to: the pool's members, or the active server alone, each
+/// with its health, the jobs on it that are not this queue's, and whether the waiting
+/// entries' profiles passed preflight there.
+async fn queue_servers(handle: RenderQueueHandle) -> Vec<QueueServer> {
+    let Deps {
+        generation,
+        workflows,
+        servers,
+        ..
+    } = handle.deps;
+    let active = servers.server.get_untracked();
+    let pool = workflows.pool(&active);
+    if let Some(members) = &pool {
+        generation.keep_pool_open(members);
+    }
+    let members = pool.clone().unwrap_or_else(|| vec![active]);
+    let (profiles, withdraw) = handle.with_shared(|shared| {
+        let Some(queue) = shared.queue.as_ref() else {
+            return (Vec::new(), Vec::new());
+        };
+        let mut profiles: Vec<ProfileId> = queue
+            .entries()
+            .iter()
+            .filter(|entry| entry.takes_to_place() > 0)
+            .map(|entry| entry.profile.clone())
+            .collect();
+        profiles.sort();
+        profiles.dedup();
+        // A server that left the pool: takes waiting in its queue go elsewhere.
+        let withdraw: Vec<ServerUrl> = match &pool {
+            Some(members) => queue
+                .entries()
+                .iter()
+                .flat_map(|entry| &entry.takes)
+                .filter(|take| take.state == TakeState::Queued && !members.contains(&take.server))
+                .map(|take| take.server.clone())
+                .collect(),
+            None => Vec::new(),
+        };
+        (profiles, withdraw)
+    });
+    for server in withdraw {
+        let cancels = handle.with_shared(|shared| {
+            shared
+                .queue
+                .as_mut()
+                .map(|queue| queue.withdraw_from_server(&server))
+                .unwrap_or_default()
+        });
+        cancel(handle, &cancels);
+    }
+    let mut out = Vec::with_capacity(members.len());
+    for url in members {
+        let load = generation.server_load(&url);
+        let others = generation
+            .unfinished_on(&url)
+            .into_iter()
+            .filter(|job| {
+                !handle.with_shared(|shared| {
+                    shared.submitting.contains(job)
+                        || shared
+                            .queue
+                            .as_ref()
+                            .is_some_and(|queue| queue.owns_job(&JobId::new(job.clone())))
+                })
+            })
+            .count();
+        let mut fits = std::collections::BTreeMap::new();
+        if load.socket == SocketState::Open {
+            for profile in &profiles {
+                fits.insert(profile.clone(), workflows.profile_fit(&url, profile).await);
+            }
+        } else {
+            for profile in &profiles {
+                fits.insert(profile.clone(), Fit::Unchecked);
+            }
+        }
+        out.push(QueueServer {
+            url,
+            socket: load.socket,
+            answered_ms_ago: load.answered_ms_ago,
+            other_jobs_in_flight: others,
+            fits,
+        });
+    }
+    out
+}
