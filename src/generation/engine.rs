@@ -250,6 +250,15 @@ async fn stop_running(
 }
 
 async fn fetch_history(engine: &EngineRef, prompt_id: &str) {
+    // A retry whose timer fired after the job ended (the reconciler settled it) asks nothing.
+    let waiting = engine
+        .borrow()
+        .jobs
+        .get(prompt_id)
+        .is_some_and(|job| job.record.job.awaits_verdict());
+    if !waiting {
+        return;
+    }
     let Some(client) = client_for(engine, prompt_id) else {
         return;
     };
