@@ -121,11 +121,15 @@ impl Engine {
     /// Jobs on `server_key` that queue and history can judge: waiting for a verdict, and
     /// not waiting for the answer of a POST this page sent (a snapshot can predate its
     /// arrival). A submission cut off by a reload is judged: its POST cannot answer here.
+    /// Another open tab's submission is asked about too, since its answer goes to that tab
+    /// only: found in queue or history it moves on here; absent, it waits (the job only
+    /// ends Lost for absence once it is orphaned, see `JobEvent::Restored`).
     pub fn judged_on(&self, server_key: &str) -> Vec<String> {
         self.unfinished_jobs(server_key)
-            .filter(|job| {
-                let job = &job.record.job;
-                job.awaits_verdict() && (*job.state() != JobState::Submitting || job.submit_orphaned())
+            .filter(|tracked| {
+                let job = &tracked.record.job;
+                let posted_here = tracked.record.client_id == self.client_id && !job.submit_orphaned();
+                job.awaits_verdict() && (*job.state() != JobState::Submitting || !posted_here)
             })
             .map(|job| job.record.prompt_id.clone())
             .collect()
