@@ -11,7 +11,7 @@ use shotline::comfy::ComfyClient;
 use shotline::generation::{Generation, provide_generation};
 use shotline::storage::{JobRecord, JobStatus, Storage, settings};
 use shotline_protocol::http::{ApiPrompt, PromptRequest};
-use shotline_protocol::job::{EMPTY_HISTORY_LOOKS_BEFORE_LOST, LostReason};
+use shotline_protocol::job::{EMPTY_HISTORY_LOOKS_BEFORE_LOST, FailureKind, LostReason};
 use shotline_protocol::{Job, JobEvent, JobState, apply};
 use support::jobs::*;
 use support::*;
@@ -217,4 +217,19 @@ async fn history_cleared_before_it_was_read_ends_lost_within_thirty_seconds() {
     // Nothing keeps asking once it is Lost.
     sleep_ms(3_000).await;
     assert_eq!(request_count(&format!("/history/{id}")).await, reads);
+}
+
+#[wasm_bindgen_test]
+async fn history_that_keeps_answering_an_error_fails_the_shot_saying_what_it_answered() {
+    fresh_sim().await;
+    set_faults(serde_json::json!({"http": {"path": "/history", "status": 404, "times": 1000}})).await;
+    let (_owner, generation) = engine();
+    let id = submit(&generation, still_image());
+    let ended = wait_for_end(&generation, &id).await;
+    clear_faults().await;
+    let JobState::Failed { kind, message, .. } = &ended.state else {
+        panic!("expected Failed, got {:?}", ended.state);
+    };
+    assert_eq!(*kind, FailureKind::VerdictUnreadable);
+    assert!(message.contains("404"), "says what history answered: {message}");
 }
