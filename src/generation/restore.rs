@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use shotline_model::project::MediaId;
 use shotline_model::server_url::ServerUrl;
-use shotline_protocol::{JobEvent, Media, MediaKind};
+use shotline_protocol::{JobEvent, JobState, Media, MediaKind};
 use wasm_bindgen_futures::spawn_local;
 
 use super::engine::{EngineRef, apply_event};
@@ -73,11 +73,17 @@ fn follow_again(engine: &EngineRef, record: JobRecord) {
         // is gone, so its POST cannot answer here and its download stopped.
         apply_event(engine, &prompt_id, JobEvent::Restored);
     } else {
-        // Another tab's job: that tab, if still open, answers its own POST.
+        // Another tab's job: that tab, if still open, answers its own POST (a download it
+        // is doing is waited for by the fetch, see `other_tabs`).
         let engine = Rc::clone(engine);
         let prompt_id = prompt_id.clone();
         spawn_local(async move {
-            if tabs::tab_is_open(&client_id).await != Some(true) {
+            let submitting = engine
+                .borrow()
+                .jobs
+                .get(&prompt_id)
+                .is_some_and(|job| *job.record.job.state() == JobState::Submitting);
+            if !submitting || tabs::tab_is_open(&client_id).await != Some(true) {
                 apply_event(&engine, &prompt_id, JobEvent::Restored);
                 reconcile::request(&engine, &prompt_id);
             }
