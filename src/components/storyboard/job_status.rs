@@ -235,6 +235,9 @@ fn failed_line(node: Option<&str>, class: Option<&str>, message: &str, kind: Fai
         FailureKind::OutputsUnavailable => {
             " — the files should still be in ComfyUI's output folder; Retry runs the shot again."
         }
+        FailureKind::VerdictUnreadable => {
+            " — check that the server's address leads to ComfyUI itself; Retry runs the shot again."
+        }
         _ => "",
     };
     format!("Failed — {what}{place}: {first_line}{advice}")

@@ -30,9 +30,10 @@ pub enum JobEvent<'a> {
         history: Option<&'a HistoryEntry>,
         error: &'a str,
     },
-    /// The job was read back from storage after a reload (or from another tab that is
-    /// closed): a POST it waited on can no longer answer this page, and a download of
-    /// its outputs was cut off.
+    /// The job was read back from storage after a reload, or from a tab that is closed:
+    /// a POST it waited on can no longer answer this page, and a download of its outputs
+    /// was cut off. (A job another open tab is still submitting is not restored: that
+    /// tab's POST may answer yet.)
     Restored,
     /// A socket message for this job (see [`super::attribute_message`]).
     Message(&'a ServerMessage),

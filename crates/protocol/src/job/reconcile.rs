@@ -17,8 +17,9 @@ pub const MISSING_RECONCILES_BEFORE_LOST: u32 = 3;
 /// (0.5, 1, 2, then 4 s) and the reconciler's own looks, this ends it within about 30 s.
 pub const EMPTY_HISTORY_LOOKS_BEFORE_LOST: u32 = 10;
 
-/// History answers that were not ComfyUI's JSON before the job Fails: a proxy's error
-/// page can pass, a server that keeps answering so cannot give a verdict.
+/// History answers that were not ComfyUI's JSON (or a 4xx) before the job Fails: a
+/// proxy's passing error page is survived, a server that keeps answering so cannot give
+/// a verdict.
 pub const UNREADABLE_HISTORY_BEFORE_FAILED: u32 = 5;
 
 /// A queue snapshot on its own: it places a pending job and notices a running one, but

@@ -84,8 +84,9 @@ pub enum FailureKind {
     /// `POST /prompt` answered 400 because the server has no file for the uploaded
     /// keyframe, and still did after the keyframe was uploaded again.
     KeyframeMissing,
-    /// The server's history answer for the run was not ComfyUI's JSON, again and again
-    /// (a proxy page, a server that is not ComfyUI): its verdict cannot be read.
+    /// The server's history answer for the run was not ComfyUI's JSON, or an error status
+    /// a retry does not change, again and again (a proxy page, a server that is not
+    /// ComfyUI): its verdict cannot be read.
     VerdictUnreadable,
 }
 
