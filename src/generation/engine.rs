@@ -52,6 +52,9 @@ pub(super) struct TrackedJob {
     pub media_epoch: RwSignal<u64>,
     pub preview: Option<PreviewUrl>,
     pub history_retries: u32,
+    /// A history retry is waiting on its timer: reconciles that also find `{}` add no
+    /// second one, so retries never multiply.
+    pub history_retry_pending: bool,
     /// The state kind last written to storage: progress ticks are not persisted.
     pub persisted_kind: Option<std::mem::Discriminant<JobState>>,
 }
@@ -115,10 +118,19 @@ impl Engine {
             || !self.unfinished_on(server_key).is_empty()
     }
 
-    /// Unfinished jobs on `server_key` whose submission the server has answered.
-    pub fn accepted_on(&self, server_key: &str) -> Vec<String> {
+    /// Jobs on `server_key` that queue and history can judge: waiting for a verdict, and
+    /// not waiting for the answer of a POST this page sent (a snapshot can predate its
+    /// arrival). A submission cut off by a reload is judged: its POST cannot answer here.
+    /// Another open tab's submission is asked about too, since its answer goes to that tab
+    /// only: found in queue or history it moves on here; absent, it waits (the job only
+    /// ends Lost for absence once it is orphaned, see `JobEvent::Restored`).
+    pub fn judged_on(&self, server_key: &str) -> Vec<String> {
         self.unfinished_jobs(server_key)
-            .filter(|job| *job.record.job.state() != JobState::Submitting)
+            .filter(|tracked| {
+                let job = &tracked.record.job;
+                let posted_here = tracked.record.client_id == self.client_id && !job.submit_orphaned();
+                job.awaits_verdict() && (*job.state() != JobState::Submitting || !posted_here)
+            })
             .map(|job| job.record.prompt_id.clone())
             .collect()
     }
@@ -175,18 +187,27 @@ pub(super) fn run_effect(engine: &EngineRef, prompt_id: &str, effect: Effect) {
     match effect {
         Effect::None => {}
         Effect::FetchHistory => spawn_local(async move { fetch_history(&engine, &prompt_id).await }),
-        Effect::RetryHistoryLater => spawn_local(async move {
+        Effect::RetryHistoryLater => {
             let delay = {
                 let mut state = engine.borrow_mut();
                 let Some(job) = state.jobs.get_mut(&prompt_id) else {
                     return;
                 };
+                if job.history_retry_pending {
+                    return;
+                }
+                job.history_retry_pending = true;
                 job.history_retries += 1;
                 retry_delay_ms(job.history_retries)
             };
-            gloo_timers::future::TimeoutFuture::new(delay).await;
-            fetch_history(&engine, &prompt_id).await;
-        }),
+            spawn_local(async move {
+                gloo_timers::future::TimeoutFuture::new(delay).await;
+                if let Some(job) = engine.borrow_mut().jobs.get_mut(&prompt_id) {
+                    job.history_retry_pending = false;
+                }
+                fetch_history(&engine, &prompt_id).await;
+            })
+        }
         Effect::FetchOutputs(files) => {
             spawn_local(async move { outputs::fetch(&engine, &prompt_id, files).await })
         }
@@ -233,6 +254,15 @@ async fn stop_running(
 }
 
 async fn fetch_history(engine: &EngineRef, prompt_id: &str) {
+    // A retry whose timer fired after the job ended (the reconciler settled it) asks nothing.
+    let waiting = engine
+        .borrow()
+        .jobs
+        .get(prompt_id)
+        .is_some_and(|job| job.record.job.awaits_verdict());
+    if !waiting {
+        return;
+    }
     let Some(client) = client_for(engine, prompt_id) else {
         return;
     };
@@ -242,8 +272,17 @@ async fn fetch_history(engine: &EngineRef, prompt_id: &str) {
             apply_event(engine, prompt_id, JobEvent::History(entry.as_ref()));
         }
         // Unreachable or a 500: the reconciler keeps asking until it has an answer.
-        Err(_) => reconcile::request(engine, prompt_id),
+        Err(error) if error.is_transient() => reconcile::request(engine, prompt_id),
+        Err(error) => history_unreadable(engine, prompt_id, &error),
     }
+}
+
+/// History answered with something a retry is unlikely to change (not ComfyUI's JSON, a
+/// 4xx): the job counts it and Fails after a few (`UNREADABLE_HISTORY_BEFORE_FAILED`),
+/// asked at the reconciler's pace, so a proxy's passing error page does not end it.
+pub(super) fn history_unreadable(engine: &EngineRef, prompt_id: &str, error: &crate::comfy::ComfyError) {
+    let reason = error.to_string();
+    apply_event(engine, prompt_id, JobEvent::HistoryUnreadable { reason: &reason });
 }
 
 pub(super) fn client_for(engine: &EngineRef, prompt_id: &str) -> Option<crate::comfy::ComfyClient> {

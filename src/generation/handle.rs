@@ -279,6 +279,7 @@ pub(super) fn track(engine: &EngineRef, record: JobRecord) {
             media_epoch,
             preview: None,
             history_retries: 0,
+            history_retry_pending: false,
             persisted_kind: None,
         },
     );

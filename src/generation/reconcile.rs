@@ -8,7 +8,7 @@ use shotline_protocol::job::{QueueLookup, queue_position};
 use shotline_protocol::reconcile_job;
 use wasm_bindgen_futures::spawn_local;
 
-use super::engine::{EngineRef, after_change, now_ms};
+use super::engine::{EngineRef, after_change, history_unreadable, now_ms};
 use super::servers::note_contact;
 use crate::comfy::socket::SocketHealth;
 
@@ -96,7 +96,7 @@ async fn reconcile_server(engine: &EngineRef, server_key: &str) {
     // Only jobs the server had accepted before the queue is asked for can be judged by
     // its snapshot: one accepted after it is in neither list without having left the
     // server (the soak found those ending Lost after socket drops).
-    let ids = engine.borrow().accepted_on(server_key);
+    let ids = engine.borrow().judged_on(server_key);
     // Queue first, then history: a prompt moving between them is found in one (the
     // server moves it to history before announcing the end).
     let Ok(queue) = client.queue().await else { return };
@@ -106,8 +106,11 @@ async fn reconcile_server(engine: &EngineRef, server_key: &str) {
         let history = if queue_position(&queue, &prompt_id) == QueueLookup::Absent {
             match client.history_entry(&prompt_id).await {
                 Ok(entry) => entry,
-                Err(_) => {
+                Err(error) => {
                     all_answered = false;
+                    if !error.is_transient() {
+                        history_unreadable(engine, &prompt_id, &error);
+                    }
                     continue;
                 }
             }

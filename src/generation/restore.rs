@@ -1,17 +1,20 @@
 //! Jobs from earlier visits: unfinished ones are followed again, finished ones show the
 //! media the store kept, so a reload with the server stopped still shows every take.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use shotline_model::project::MediaId;
 use shotline_model::server_url::ServerUrl;
-use shotline_protocol::{Media, MediaKind};
+use shotline_protocol::{JobEvent, JobState, Media, MediaKind};
+use wasm_bindgen_futures::spawn_local;
 
-use super::engine::EngineRef;
+use super::engine::{EngineRef, apply_event};
 use super::handle::track;
 use super::job_view::OutputMedia;
 use super::{reconcile, servers};
 use crate::storage::{JobRecord, Storage};
+use crate::tabs;
 
 /// After a reload: every job that had not ended is asked about again.
 pub(super) async fn resume_unfinished(engine: EngineRef, storage: Storage) {
@@ -65,10 +68,33 @@ fn follow_again(engine: &EngineRef, record: JobRecord) {
     if engine.borrow().jobs.contains_key(&prompt_id) {
         return;
     }
+    let client_id = record.client_id.clone();
     track(engine, record);
     servers::ensure_link(engine, &server);
     // The page cannot know what happened while it was closed.
     servers::suspect_restart(engine, server.as_str());
+    let own = client_id == engine.borrow().client_id;
+    if own {
+        // This tab's earlier page sent the POST or was fetching the outputs: that page
+        // is gone, so its POST cannot answer here and its download stopped.
+        apply_event(engine, &prompt_id, JobEvent::Restored);
+    } else {
+        // Another tab's job: that tab, if still open, answers its own POST (a download it
+        // is doing is waited for by the fetch, see `other_tabs`).
+        let engine = Rc::clone(engine);
+        let prompt_id = prompt_id.clone();
+        spawn_local(async move {
+            let submitting = engine
+                .borrow()
+                .jobs
+                .get(&prompt_id)
+                .is_some_and(|job| *job.record.job.state() == JobState::Submitting);
+            if !submitting || tabs::tab_is_open(&client_id).await != Some(true) {
+                apply_event(&engine, &prompt_id, JobEvent::Restored);
+                reconcile::request(&engine, &prompt_id);
+            }
+        });
+    }
     reconcile::request(engine, &prompt_id);
 }
 

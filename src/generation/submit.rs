@@ -12,6 +12,11 @@ use super::persist::save_job_now;
 use super::{keyframes, reconcile};
 use crate::comfy::{ComfyClient, ComfyError};
 
+/// A POST that has not answered by then is aborted and the server asked whether it got
+/// the prompt, so a job never waits for its submission's answer without end. ComfyUI
+/// answers `/prompt` once it has validated the workflow: well under a second.
+const SUBMIT_TIMEOUT_MS: u32 = 60_000;
+
 /// The job record is written before the POST: events can beat the HTTP answer (trace c)
 /// and a reload in between must still know the prompt id.
 pub(super) async fn submit_recorded(
@@ -30,7 +35,7 @@ pub(super) async fn submit_recorded(
         extra_data: None,
         front: false,
     };
-    let client = ComfyClient::new(server.clone());
+    let client = ComfyClient::new(server.clone()).with_timeout_ms(SUBMIT_TIMEOUT_MS);
     let mut uploaded_again = false;
     loop {
         match client.submit(&request).await {
@@ -65,26 +70,31 @@ pub(super) async fn submit_recorded(
                 );
             }
             // The request may or may not have reached the server: ask it before failing.
-            Err(error) => match client.queue().await {
-                Ok(queue) if queue.is_running(&prompt_id) || queue.pending(&prompt_id).is_some() => {
-                    apply_event(&engine, &prompt_id, JobEvent::SubmitAccepted);
-                }
-                _ => {
-                    let message = error.to_string();
-                    apply_event(
-                        &engine,
-                        &prompt_id,
-                        JobEvent::SubmitFailed {
-                            status: 0,
-                            body: &message,
-                        },
-                    );
-                }
-            },
+            Err(error) => unanswered(&engine, &client, &prompt_id, &error).await,
         }
         break;
     }
     reconcile::request(&engine, &prompt_id);
+}
+
+/// The POST got no answer: the queue, then history (a fast run may be over already),
+/// say whether the server has the prompt.
+async fn unanswered(engine: &EngineRef, client: &ComfyClient, prompt_id: &str, error: &ComfyError) {
+    let queue = client.queue().await.ok();
+    let listed = queue
+        .as_ref()
+        .is_some_and(|queue| queue.is_running(prompt_id) || queue.pending(prompt_id).is_some());
+    let history = match &queue {
+        Some(_) if !listed => client.history_entry(prompt_id).await.ok().flatten(),
+        _ => None,
+    };
+    let message = error.to_string();
+    let event = JobEvent::SubmitUnanswered {
+        queue: queue.as_ref(),
+        history: history.as_ref(),
+        error: &message,
+    };
+    apply_event(engine, prompt_id, event);
 }
 
 fn accepted_with_notes(engine: &EngineRef, prompt_id: &str, accepted: &PromptAccepted) {

@@ -25,6 +25,9 @@ pub struct FaultRequest {
     pub fail_class: Option<String>,
     pub http: Option<HttpFault>,
     pub view_delay_ms: Option<u64>,
+    /// `POST /prompt` queues the prompt at once but holds its answer back this long, as
+    /// an answer lost on its way (a page reloaded meanwhile never reads it).
+    pub prompt_answer_delay_ms: Option<u64>,
     /// The next this many `/view` answers send half the file, then break the connection.
     pub cut_view_times: Option<u32>,
     pub interrupt_after_ms: Option<u64>,
@@ -65,6 +68,7 @@ pub struct ActiveFaults {
     pub fail_class: Option<String>,
     http: Option<HttpFault>,
     pub view_delay_ms: Option<u64>,
+    pub prompt_answer_delay_ms: Option<u64>,
     cut_view_times: Option<u32>,
     pub interrupt_after_ms: Option<u64>,
     lose_uploads: Option<u32>,
@@ -91,6 +95,9 @@ impl ActiveFaults {
         }
         if request.view_delay_ms.is_some() {
             self.view_delay_ms = request.view_delay_ms;
+        }
+        if request.prompt_answer_delay_ms.is_some() {
+            self.prompt_answer_delay_ms = request.prompt_answer_delay_ms.filter(|ms| *ms > 0);
         }
         if request.cut_view_times.is_some() {
             self.cut_view_times = request.cut_view_times.filter(|times| *times > 0);
@@ -172,6 +179,7 @@ impl ActiveFaults {
             "fail_class": self.fail_class,
             "http": self.http,
             "view_delay_ms": self.view_delay_ms,
+            "prompt_answer_delay_ms": self.prompt_answer_delay_ms,
             "cut_view_times": self.cut_view_times,
             "interrupt_after_ms": self.interrupt_after_ms,
             "lose_uploads": self.lose_uploads,

@@ -370,3 +370,25 @@ async fn sim_requests_does_not_exist_without_the_faults_flag() {
         .expect("answer");
     assert_eq!(response.status(), 404);
 }
+
+#[tokio::test]
+async fn prompt_answer_delay_queues_the_prompt_at_once_and_holds_its_answer_back() {
+    let sim = spawn_with_faults().await;
+    inject(&sim, json!({"prompt_answer_delay_ms": LONG_FAULT_MS})).await;
+    let prompt_id = "answer-held-back";
+    let body = json!({"prompt": slow_workflow(1, 0.0), "prompt_id": prompt_id});
+    let post = sim.post_json("/prompt", &body);
+    assert!(
+        tokio::time::timeout(Duration::from_millis(PROMPT_ANSWER_MS), post)
+            .await
+            .is_err(),
+        "the answer is held back"
+    );
+    assert_eq!(
+        sim.wait_for_history(prompt_id).await["status"]["status_str"],
+        "success",
+        "the prompt was queued and ran although its client never read the answer"
+    );
+    clear_faults(&sim).await;
+    assert_eq!(sim.post_json("/prompt", &body).await.status(), 200);
+}

@@ -65,6 +65,21 @@ impl Sim {
         self.request(method, "/sim/faults", body).await.map(drop)
     }
 
+    /// `POST /api/history {"clear": true}`: ComfyUI's own route, as a person clearing the
+    /// history in ComfyUI's queue panel.
+    pub async fn clear_history(&self) -> Result<()> {
+        self.request("POST", "/api/history", r#"{"clear": true}"#)
+            .await
+            .map(drop)
+    }
+
+    /// `POST path` with a JSON body, the answer read as JSON: `/api/prompt` from another
+    /// person's client, for instance.
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> Result<serde_json::Value> {
+        let answer = self.request("POST", path, &body.to_string()).await?;
+        Ok(serde_json::from_str(&answer)?)
+    }
+
     /// `GET path` on the simulator, read as JSON: `/queue`, `/sim/requests`, …
     pub async fn get_json(&self, path: &str) -> Result<serde_json::Value> {
         let body = self.request("GET", path, "").await?;

@@ -72,6 +72,95 @@ async fn a_reload_mid_run_resumes_the_shot_and_it_finishes() -> anyhow::Result<(
     Ok(())
 }
 
+/// What the person is promised once ComfyUI's history of a finished run is cleared.
+const HISTORY_CLEARED_VERDICT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// How many prompts wait in the simulator's queue (not the running one).
+async fn sim_pending(sim: &Sim) -> anyhow::Result<usize> {
+    let queue = sim.get_json("/queue").await?;
+    Ok(queue["queue_pending"].as_array().map_or(0, Vec::len))
+}
+
+#[tokio::test]
+async fn a_reload_while_generate_waits_for_comfyuis_answer_follows_the_shot_to_done_not_submitting()
+-> anyhow::Result<()> {
+    let sim = Sim::start(&["--enable-cors-header", "--faults"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    prepare_slow_shot(&browser, &sim, &site).await?;
+    // Someone else's run goes first, so the shot waits in the queue, and ComfyUI's answer
+    // to the POST never reaches this page.
+    let theirs = serde_json::json!({"prompt": serde_json::from_str::<serde_json::Value>(&slow_workflow())?,
+        "client_id": "someone-else"});
+    sim.post_json("/api/prompt", &theirs).await?;
+    sim.set_faults(serde_json::json!({"prompt_answer_delay_ms": 600_000}))
+        .await?;
+    browser.generate_shot(1, |t| t.starts_with("Submitting")).await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while sim_pending(&sim).await? == 0 {
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "the prompt never reached the simulator"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    browser
+        .wait_for_text(".save-state", |t| t == "All changes saved")
+        .await?;
+    let before = browser.client.find(Locator::Css(STATUS)).await?.text().await?;
+    assert!(
+        before.starts_with("Submitting"),
+        "still waiting for the answer when the page reloads: {before}"
+    );
+    browser.client.refresh().await?;
+    sim.clear_faults().await?;
+    browser
+        .wait_for_text(STATUS, |t| t.starts_with("Queued") || t.starts_with("Running"))
+        .await?;
+    let ended = browser.wait_for_text(STATUS, is_definite).await?;
+    browser
+        .screenshot_at(STATUS, "trouble-reload-during-submit")
+        .await?;
+    assert!(ended.starts_with("Done"), "the shot ended {ended:?}");
+    browser
+        .wait_for_element(Locator::Css("[role=group][aria-label='Shot 1'] .take-media img"))
+        .await?;
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn history_cleared_before_the_outputs_were_read_ends_the_shot_lost_within_30_s_and_resubmit_finishes_it()
+-> anyhow::Result<()> {
+    let sim = Sim::start(&["--enable-cors-header", "--faults"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    start_slow_shot(&browser, &sim, &site).await?;
+    // History answers slowly, so it can be cleared between the run's end and the read.
+    sim.set_faults(serde_json::json!({"history_delay_ms": 2_000}))
+        .await?;
+    browser
+        .wait_for_text(STATUS, |t| t.starts_with("Fetching outputs"))
+        .await?;
+    sim.clear_history().await?;
+    let cleared = std::time::Instant::now();
+    sim.clear_faults().await?;
+    let lost = browser.wait_for_text(STATUS, |t| t.starts_with("Lost")).await?;
+    let took = cleared.elapsed();
+    assert!(took < HISTORY_CLEARED_VERDICT, "Lost after {took:?}");
+    assert!(
+        lost.contains("history of this shot was cleared") && lost.contains("Resubmit"),
+        "says why and what to do: {lost}"
+    );
+    browser.screenshot_at(STATUS, "trouble-history-cleared").await?;
+    browser.click_button("Resubmit").await?;
+    browser.wait_for_text(STATUS, |t| t.starts_with("Done")).await?;
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_server_restart_mid_run_shows_lost_and_resubmit_finishes_the_shot() -> anyhow::Result<()> {
     let sim = Sim::start(&["--enable-cors-header", "--faults"]).await?;

@@ -16,7 +16,10 @@ mod state;
 
 pub use event::{Effect, JobEvent};
 pub use queue_position::{QueueLookup, queue_position};
-pub use reconcile::reconcile_job;
+pub use reconcile::{
+    EMPTY_HISTORY_LOOKS_BEFORE_LOST, MISSING_RECONCILES_BEFORE_LOST, UNREADABLE_HISTORY_BEFORE_FAILED,
+    reconcile_job,
+};
 pub use reduce::apply;
 pub use route::{attribute_frame, attribute_message, running_prompt};
 pub use state::{CancelRequest, FailureKind, JobState, LostReason, QueuePlace, RunProgress};
@@ -43,6 +46,16 @@ pub struct Job {
     /// Outputs of the finished run that are not fetched, for the Done state.
     #[serde(default)]
     not_shown: NotShown,
+    /// Submitting, but the POST was sent by a page that is gone (a reload): its answer
+    /// never comes here, so queue and history alone judge the job.
+    #[serde(default)]
+    submit_orphaned: bool,
+    /// Looks at history that found `{}` after the run had ended.
+    #[serde(default)]
+    empty_history_looks: u32,
+    /// History answers for this prompt that were not ComfyUI's JSON.
+    #[serde(default)]
+    unreadable_history: u32,
 }
 
 impl Job {
@@ -66,6 +79,9 @@ impl Job {
             run_ended: false,
             missing_reconciles: 0,
             not_shown: NotShown::default(),
+            submit_orphaned: false,
+            empty_history_looks: 0,
+            unreadable_history: 0,
         }
     }
 
@@ -79,6 +95,18 @@ impl Job {
 
     pub fn is_terminal(&self) -> bool {
         self.state.is_terminal()
+    }
+
+    /// Queue or history may still say how it ends: worth reconciling. False for a job
+    /// that is finished or only fetching its outputs.
+    pub fn awaits_verdict(&self) -> bool {
+        self.state.awaits_verdict()
+    }
+
+    /// A Submitting job whose POST can no longer answer this page (see
+    /// [`JobEvent::Restored`]): the reconciler judges it like an accepted one.
+    pub fn submit_orphaned(&self) -> bool {
+        self.submit_orphaned
     }
 
     pub fn cancel_requested(&self) -> Option<CancelRequest> {

@@ -68,7 +68,11 @@ pub fn JobStatus(prompt_id: String, shot_id: ShotId, on_retry: Callback<()>) -> 
                 {move || job.with(|view| view.notices.clone()).into_iter().map(|notice| view! { <li>{notice}</li> }).collect_view()}
             </ul>
             <div class="job-actions">
-                <Show when=move || job.with(|view| !view.is_finished())>
+                // Fetching outputs: the run is over and its files exist, so there is
+                // nothing to cancel; the fetch ends Done or Failed within its retries.
+                <Show when=move || job.with(|view| {
+                    !view.is_finished() && !matches!(view.state, JobState::FetchingOutputs { .. })
+                })>
                     <button type="button" on:click=cancel.clone()>"Cancel"</button>
                 </Show>
                 <Show when=move || job.with(|view| matches!(view.state, JobState::Lost { .. }))>
@@ -170,6 +174,16 @@ fn state_line(view: &JobView, now_ms: f64, unreachable_since: Option<f64>) -> St
         JobState::Lost {
             reason: LostReason::ServerUnreachable,
         } => "Lost — its server stopped answering, so this run went to another server.".into(),
+        JobState::Lost {
+            reason: LostReason::SubmitInterrupted,
+        } => "Lost — the submission was interrupted by a reload and never reached ComfyUI. Resubmit to \
+              run it again."
+            .into(),
+        JobState::Lost {
+            reason: LostReason::HistoryCleared,
+        } => "Lost — ComfyUI's history of this shot was cleared before its outputs were read. \
+              Resubmit to run it again."
+            .into(),
     };
     line + &unreachable.unwrap_or_default()
 }
@@ -215,10 +229,14 @@ fn failed_line(node: Option<&str>, class: Option<&str>, message: &str, kind: Fai
         FailureKind::Interrupted => "the run was interrupted on the server",
         FailureKind::OutputsUnavailable => "the outputs could not be fetched",
         FailureKind::KeyframeMissing => "the server has no file for the shot's keyframe",
+        FailureKind::VerdictUnreadable => "ComfyUI's record of the run could not be read",
     };
     let advice = match kind {
         FailureKind::OutputsUnavailable => {
             " — the files should still be in ComfyUI's output folder; Retry runs the shot again."
+        }
+        FailureKind::VerdictUnreadable => {
+            " — check that the server's address leads to ComfyUI itself; Retry runs the shot again."
         }
         _ => "",
     };

@@ -383,6 +383,8 @@ fn lost_reason(reason: LostReason) -> &'static str {
         LostReason::ServerRestarted => "the server restarted and forgot it",
         LostReason::Vanished => "the server no longer knows it (its queue or history was cleared)",
         LostReason::ServerUnreachable => "its server stopped answering",
+        LostReason::SubmitInterrupted => "the page reloaded before ComfyUI had it",
+        LostReason::HistoryCleared => "ComfyUI's history of it was cleared before its outputs were read",
     }
 }
 

@@ -72,6 +72,10 @@ async fn submit(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
     sim.queue().push(item);
     sim.broadcast_status();
     sim.queue_changed.notify_one();
+    let answer_delay_ms = sim.faults().prompt_answer_delay_ms;
+    if let Some(delay_ms) = answer_delay_ms {
+        tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+    }
     Json(json!({"prompt_id": prompt_id, "number": number, "node_errors": accepted.node_errors}))
         .into_response()
 }

@@ -84,6 +84,10 @@ pub enum FailureKind {
     /// `POST /prompt` answered 400 because the server has no file for the uploaded
     /// keyframe, and still did after the keyframe was uploaded again.
     KeyframeMissing,
+    /// The server's history answer for the run was not ComfyUI's JSON, or an error status
+    /// a retry does not change, again and again (a proxy page, a server that is not
+    /// ComfyUI): its verdict cannot be read.
+    VerdictUnreadable,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,6 +100,12 @@ pub enum LostReason {
     /// Its server stopped answering and the shot was sent to another server instead; a
     /// killed ComfyUI forgets its queue, so this run will not come back.
     ServerUnreachable,
+    /// The page reloaded while the POST was on its way, and the server has never shown
+    /// the prompt since: the submission did not reach it.
+    SubmitInterrupted,
+    /// The run ended on the server, but its history entry stayed `{}`: someone cleared
+    /// the history (or deleted the entry) before this app read the outputs.
+    HistoryCleared,
 }
 
 /// How this app asked the server to drop the job; the job is Cancelled only once the
