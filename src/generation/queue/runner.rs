@@ -372,6 +372,12 @@ fn report_of(state: &JobState) -> Option<TakeReport> {
             reason: message.clone(),
         }),
         JobState::Cancelled => TakeReport::Ended(TakeEnd::Cancelled),
+        // Never reached ComfyUI: the queue sends the take again, no click needed.
+        JobState::Lost {
+            reason: LostReason::SubmitInterrupted,
+        } => TakeReport::Unreached {
+            reason: lost_reason(LostReason::SubmitInterrupted).to_owned(),
+        },
         JobState::Lost { reason } => TakeReport::Ended(TakeEnd::Lost {
             reason: lost_reason(*reason).to_owned(),
         }),
