@@ -179,3 +179,59 @@ async fn takes_3_makes_three_takes_of_the_shot_each_with_its_own_seed() -> anyho
     sim.stop().await;
     Ok(())
 }
+
+#[tokio::test]
+async fn closing_the_tab_that_runs_generate_all_leaves_the_queue_to_the_other_tab_which_finishes_it()
+-> anyhow::Result<()> {
+    // About 8 s a shot: two shots still wait in the queue when the first tab closes.
+    let sim = Sim::start(&["--enable-cors-header", "--fake-models", "--step-ms", "400"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    storyboard_of(&browser, &sim, &site, 4).await?;
+    browser
+        .wait_for_text(".save-state", |t| t == "All changes saved")
+        .await?;
+    browser.click_button("Generate all").await?;
+    browser
+        .wait_for_text(&status_of(1), |t| t.starts_with("Running"))
+        .await?;
+
+    let first = browser.client.window().await?;
+    let second = browser.client.new_window(true).await?.handle;
+    browser.client.switch_to_window(second.clone()).await?;
+    browser.client.goto(&site.url()).await?;
+    browser
+        .wait_for_text(&format!("{QUEUE} .hint"), |t| t.starts_with("Another tab of this browser runs this queue"))
+        .await?;
+    browser
+        .wait_for_text(&format!("{QUEUE} .queue-tally"), |t| t.starts_with("2 waiting"))
+        .await?;
+    browser.screenshot_at(QUEUE, "render-queue-second-tab").await?;
+
+    browser.client.switch_to_window(first).await?;
+    browser.client.close_window().await?;
+    browser.client.switch_to_window(second).await?;
+    for n in 1..=4 {
+        let ended = browser
+            .wait_for_text(&status_of(n), |t| {
+                ["Done", "Failed", "Lost", "Cancelled"]
+                    .iter()
+                    .any(|end| t.starts_with(end))
+            })
+            .await?;
+        assert!(ended.starts_with("Done"), "shot {n} ended {ended:?}");
+    }
+    let summary = browser
+        .wait_for_text(&format!("{QUEUE} .queue-summary p"), |t| t.contains("done"))
+        .await?;
+    assert_eq!(summary, "Finished: 4 done · 0 failed · 0 cancelled · 0 lost");
+    let runs = sim.get_json("/history").await?;
+    assert_eq!(
+        runs.as_object().map(|runs| runs.len()),
+        Some(4),
+        "the tab that took over sent only what was left: {runs}"
+    );
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}
