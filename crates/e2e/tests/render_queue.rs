@@ -58,6 +58,31 @@ async fn a_reload_during_generate_all_of_six_shots_ends_all_six_done_with_no_fur
     browser
         .wait_for_text(&format!("{QUEUE} .queue-tally"), |t| t.contains("waiting"))
         .await?;
+    let before = browser
+        .client
+        .execute(
+            "return [document.querySelector('.save-state')?.innerText, [...document.querySelectorAll('[role=alert]')].map(e => e.innerText).filter(t => t).join(' | ')];",
+            vec![],
+        )
+        .await?;
+    eprintln!("before the reload: {before}");
+    let stored = browser
+        .client
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               const open = indexedDB.open("shotline");
+               open.onsuccess = () => {
+                 const db = open.result;
+                 const tx = db.transaction(["projects"], "readonly");
+                 const all = tx.objectStore("projects").getAll();
+                 all.onsuccess = () => done(all.result.map(r => r.part + ":" + (r.revision ?? "") ).join(","));
+                 all.onerror = () => done("read failed");
+               };
+               open.onerror = () => done("open failed");"#,
+            vec![],
+        )
+        .await?;
+    eprintln!("stored before the reload: {stored}");
     browser.client.refresh().await?;
     for n in 1..=6 {
         let ended = browser
@@ -69,6 +94,25 @@ async fn a_reload_during_generate_all_of_six_shots_ends_all_six_done_with_no_fur
             .await;
         if ended.is_err() {
             browser.screenshot("render-queue-reload-stuck").await?;
+            let card = browser
+                .client
+                .execute(
+                    "const c = document.querySelector(arguments[0]); return c ? c.outerHTML.slice(0, 4000) : 'no such card';",
+                    vec![serde_json::json!(shot_card(n))],
+                )
+                .await?;
+            eprintln!("shot {n}'s card after the reload: {card}");
+        }
+        if ended.as_ref().is_ok_and(|ended| !ended.starts_with("Done")) {
+            let region = browser
+                .client
+                .execute(
+                    "const r = document.querySelector(arguments[0]); return r ? r.innerText : 'no render queue';",
+                    vec![serde_json::json!(QUEUE)],
+                )
+                .await?;
+            eprintln!("the render queue after the reload: {region}");
+            browser.screenshot("render-queue-reload-not-done").await?;
         }
         let ended = ended?;
         assert!(ended.starts_with("Done"), "shot {n} ended {ended:?}");
@@ -111,6 +155,20 @@ async fn pause_stops_placing_shots_move_to_front_reorders_and_resume_goes_on() -
     // Shot 1 ends and frees its place: paused, the queue sends nothing in its stead.
     browser
         .wait_for_text(&status_of(1), |t| t.starts_with("Done"))
+        .await?;
+    // The queue says what the cards say: shot 2 runs, shot 1 has left the list.
+    browser
+        .wait_for_text(&status_of(2), |t| t.starts_with("Running"))
+        .await?;
+    browser
+        .wait_for_text(&format!("{QUEUE} li[aria-label='Queued shot 2'] .queue-state"), |t| {
+            t == "Running"
+        })
+        .await?;
+    browser
+        .wait_for_text(&format!("{QUEUE} .queue-tally"), |t| {
+            t.starts_with("2 waiting · 0 on a server · 1 running")
+        })
         .await?;
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
     for n in [3, 4] {
@@ -201,7 +259,9 @@ async fn closing_the_tab_that_runs_generate_all_leaves_the_queue_to_the_other_ta
     browser.client.switch_to_window(second.clone()).await?;
     browser.client.goto(&site.url()).await?;
     browser
-        .wait_for_text(&format!("{QUEUE} .hint"), |t| t.starts_with("Another tab of this browser runs this queue"))
+        .wait_for_text(&format!("{QUEUE} .hint"), |t| {
+            t.starts_with("Another tab of this browser runs this queue")
+        })
         .await?;
     browser
         .wait_for_text(&format!("{QUEUE} .queue-tally"), |t| t.starts_with("2 waiting"))

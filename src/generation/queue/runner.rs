@@ -70,7 +70,7 @@ async fn refresh(handle: RenderQueueHandle, project_id: &ProjectId) {
     if &project.id != project_id {
         return;
     }
-    let Some((queue, _)) = load(handle, &project).await else {
+    let Some((queue, _, _)) = load(handle, &project).await else {
         return;
     };
     if handle.with_shared(|shared| shared.runs_here) {
@@ -80,20 +80,30 @@ async fn refresh(handle: RenderQueueHandle, project_id: &ProjectId) {
     handle.bump();
 }
 
-async fn load(handle: RenderQueueHandle, project: &Project) -> Option<(RenderQueue, Option<String>)> {
+/// The stored queue, what to cancel of entries whose shot or profile is gone, and a
+/// sentence when something could not be read or left the queue.
+async fn load(
+    handle: RenderQueueHandle,
+    project: &Project,
+) -> Option<(RenderQueue, Vec<ServerJob>, Option<String>)> {
     let Some(storage) = handle.deps.storage else {
-        return Some((RenderQueue::new(project.id.clone()), None));
+        return Some((RenderQueue::new(project.id.clone()), Vec::new(), None));
     };
     match storage.queue_records(project.id.as_str()).await {
         Ok((records, settings)) => {
             let (queue, report) = RenderQueue::load(project, &records, settings.as_ref());
-            let notice = (report.skipped > 0).then(|| {
-                format!(
+            let mut said = Vec::new();
+            if report.skipped > 0 {
+                said.push(format!(
                     "{} render queue record(s) could not be read and were skipped; the rest of the queue goes on.",
                     report.skipped
-                )
-            });
-            Some((queue, notice))
+                ));
+            }
+            if !report.pruned.removed.is_empty() {
+                said.push(left_the_queue(report.pruned.removed.len()));
+            }
+            let notice = (!said.is_empty()).then(|| said.join(" "));
+            Some((queue, report.pruned.cancel, notice))
         }
         Err(problem) => {
             handle.with_shared(|shared| {
@@ -113,12 +123,13 @@ async fn run(handle: RenderQueueHandle, project_id: ProjectId, epoch: u64) {
     let Some(project) = handle.deps.data.with_project_untracked() else {
         return;
     };
-    let Some((queue, notice)) = load(handle, &project).await else {
+    let Some((queue, gone, notice)) = load(handle, &project).await else {
         return;
     };
     if !handle.project_is(&project_id, epoch) {
         return;
     }
+    cancel(handle, &gone);
     let pending = handle.with_shared(|shared| {
         shared.queue = Some(queue);
         shared.runs_here = true;
@@ -181,6 +192,10 @@ pub(super) fn apply_command(handle: RenderQueueHandle, command: &Command) -> Str
     said
 }
 
+fn left_the_queue(entries: usize) -> String {
+    format!("{entries} shot(s) left the render queue: their shot or its workflow profile was deleted.")
+}
+
 fn cancel(handle: RenderQueueHandle, jobs: &[ServerJob]) {
     for job in jobs {
         handle.deps.generation.cancel(job.job.as_str());
@@ -199,12 +214,7 @@ async fn pass(handle: RenderQueueHandle, project_id: &ProjectId) {
     if let Some(pruned) = pruned {
         cancel(handle, &pruned.cancel);
         if !pruned.removed.is_empty() {
-            handle.with_shared(|shared| {
-                shared.notice = Some(format!(
-                    "{} shot(s) left the render queue: their shot or its workflow profile was deleted.",
-                    pruned.removed.len()
-                ));
-            });
+            handle.with_shared(|shared| shared.notice = Some(left_the_queue(pruned.removed.len())));
         }
     }
     follow_jobs(handle).await;
@@ -443,6 +453,15 @@ async fn queue_servers(handle: RenderQueueHandle) -> Vec<QueueServer> {
                 .map(|queue| queue.withdraw_from_server(&server))
                 .unwrap_or_default()
         });
+        if !cancels.is_empty() {
+            handle.with_shared(|shared| {
+                shared.notice = Some(format!(
+                    "{} take(s) waiting on {} were taken back to go to another server: it left the project's servers.",
+                    cancels.len(),
+                    server.display()
+                ));
+            });
+        }
         cancel(handle, &cancels);
     }
     let mut out = Vec::with_capacity(members.len());
