@@ -201,7 +201,9 @@ async fn closing_the_tab_that_runs_generate_all_leaves_the_queue_to_the_other_ta
     browser.client.switch_to_window(second.clone()).await?;
     browser.client.goto(&site.url()).await?;
     browser
-        .wait_for_text(&format!("{QUEUE} .hint"), |t| t.starts_with("Another tab of this browser runs this queue"))
+        .wait_for_text(&format!("{QUEUE} .hint"), |t| {
+            t.starts_with("Another tab of this browser runs this queue")
+        })
         .await?;
     browser
         .wait_for_text(&format!("{QUEUE} .queue-tally"), |t| t.starts_with("2 waiting"))
