@@ -13,8 +13,8 @@ use crate::components::servers::ServersPanel;
 use crate::components::storyboard::Storyboard;
 use crate::components::welcome::Welcome;
 use crate::components::workflow::WorkflowPanel;
-use crate::generation::provide_generation_in_tab;
 use crate::generation::queue::provide_render_queue;
+use crate::generation::{provide_generation_in_tab, provide_pool};
 use crate::project::provide_project_data;
 use crate::servers::{provide_servers, use_servers};
 use crate::storage::{DB_NAME, Storage, StorageError, settings};
@@ -61,7 +61,15 @@ fn Workspace(storage: Result<Storage, StorageError>, tab: TabIdentity) -> impl I
         provide_context(*storage);
     }
     let workflows = provide_workflows();
-    provide_render_queue(data, generation, workflows, use_servers(), storage.clone().ok());
+    let pool = provide_pool(data, generation, workflows);
+    provide_render_queue(
+        data,
+        generation,
+        workflows,
+        pool,
+        use_servers(),
+        storage.clone().ok(),
+    );
     provide_clock();
     // Takes of earlier visits come back with the project that owns them.
     Effect::new(move |_| {

@@ -312,6 +312,7 @@ async fn five_hundred_finished_jobs_hold_no_previews() {
 #[wasm_bindgen_test]
 async fn the_pool_sees_a_servers_open_socket_and_jobs_in_flight_and_a_dead_one_as_down() {
     use shotline_model::pool::SocketState;
+    use shotline_model::project::JobId;
     use shotline_model::server_url::ServerUrl;
     fresh_sim().await;
     let (_owner, generation) = engine();
@@ -319,7 +320,11 @@ async fn the_pool_sees_a_servers_open_socket_and_jobs_in_flight_and_a_dead_one_a
     wait_until_running(&generation, &id).await;
     let load = generation.server_load(&sim_url());
     assert_eq!(load.socket, SocketState::Open);
-    assert_eq!(load.jobs_in_flight, 1, "the running job counts");
+    assert_eq!(
+        load.unfinished,
+        vec![JobId::new(id.clone())],
+        "the running job counts"
+    );
     assert!(load.answered_ms_ago.is_some_and(|ago| ago < 30_000.0));
 
     // Nothing listens there: its socket fails and the pool calls it down.
@@ -339,5 +344,5 @@ async fn the_pool_sees_a_servers_open_socket_and_jobs_in_flight_and_a_dead_one_a
     let done = wait_for_done(&generation, &again).await;
     assert_eq!(done.server, sim_url());
     assert_eq!(done.attempt, 2);
-    assert_eq!(generation.server_load(&sim_url()).jobs_in_flight, 0);
+    assert!(generation.server_load(&sim_url()).unfinished.is_empty());
 }

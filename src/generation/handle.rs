@@ -148,12 +148,6 @@ impl Generation {
         }
     }
 
-    /// The unfinished jobs this page follows on `server`.
-    pub fn unfinished_on(&self, server: &ServerUrl) -> Vec<String> {
-        self.engine
-            .with_value(|engine| engine.borrow().unfinished_on(server.as_str()))
-    }
-
     /// The jobs of one shot, oldest first, tracked: reruns when a job is added.
     pub fn shot_jobs(&self, shot_id: String) -> Memo<Vec<String>> {
         let by_shot = self.by_shot;

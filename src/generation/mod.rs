@@ -21,6 +21,6 @@ pub use handle::{Generation, ShotRequest, provide_generation, provide_generation
 pub use job_view::{JobView, OutputMedia};
 pub use keyframes::KeyframeError;
 pub use outputs::fetch_as_data_url;
-pub use pool::ServerLoad;
+pub use pool::{PlaceError, Placed, Pool, ServerLoad, provide_pool, use_pool};
 pub use preview::live_preview_count;
 pub use servers::{SocketDrop, SocketStatus};

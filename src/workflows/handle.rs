@@ -33,8 +33,6 @@ pub struct Workflows {
     pub(super) preflights: StoredValue<PreflightCache>,
     /// Uploads the keyframes of the prompts built here.
     pub(super) generation: Generation,
-    /// Jobs placed on a pool server but not recorded yet, by server (see `Placed`).
-    pub(super) placing: StoredValue<HashMap<String, usize>>,
 }
 
 impl Workflows {
@@ -46,7 +44,6 @@ impl Workflows {
             generation,
             object_infos: RwSignal::new(HashMap::new()),
             preflights: StoredValue::new(PreflightCache::default()),
-            placing: StoredValue::new(HashMap::new()),
         }
     }
 

@@ -141,7 +141,7 @@ impl Workflows {
         Ok(job)
     }
 
-    pub(super) fn needs_keyframe_stage(&self, shot_id: &ShotId) -> Result<bool, BuildError> {
+    pub(crate) fn needs_keyframe_stage(&self, shot_id: &ShotId) -> Result<bool, BuildError> {
         self.data
             .read_untracked(|project| {
                 let shot = project

@@ -374,7 +374,7 @@ async fn sim_requests_does_not_exist_without_the_faults_flag() {
 #[tokio::test]
 async fn prompt_answer_delay_queues_the_prompt_at_once_and_holds_its_answer_back() {
     let sim = spawn_with_faults().await;
-    inject(&sim, json!({"prompt_answer_delay_ms": LONG_FAULT_MS})).await;
+    sim.inject(json!({"prompt_answer_delay_ms": LONG_FAULT_MS})).await;
     let prompt_id = "answer-held-back";
     let body = json!({"prompt": slow_workflow(1, 0.0), "prompt_id": prompt_id});
     let post = sim.post_json("/prompt", &body);

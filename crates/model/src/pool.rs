@@ -1,11 +1,15 @@
 //! The server pool: which of the project's enabled servers a new job goes to. Pure, so
 //! the rules (healthy, preflight passed, fewest jobs) are tested natively; the app takes
-//! a snapshot of each server and asks [`choose_server`].
+//! a [`PoolMember`] of each server and asks [`choose_server`] (or the render queue).
+
+mod member;
 
 use std::fmt;
 
 use crate::project::ServerConfig;
 use crate::server_url::ServerUrl;
+
+pub use member::PoolMember;
 
 /// A server that answered this recently counts as healthy while its socket is (re)opening
 /// or silent: a socket blip is not a dead server.
@@ -57,6 +61,11 @@ impl ServerSnapshot {
             SocketState::Down => false,
             SocketState::Opening | SocketState::Stalled => answered_recently,
         }
+    }
+
+    /// Under [`IN_FLIGHT_PER_SERVER`]: the render queue may place one more take there.
+    pub fn has_room(&self) -> bool {
+        self.jobs_in_flight < IN_FLIGHT_PER_SERVER
     }
 
     fn skip_reason(&self) -> Option<Skip> {
@@ -179,7 +188,7 @@ pub fn choose_server_excluding(
 pub fn has_room(servers: &[ServerSnapshot]) -> bool {
     servers
         .iter()
-        .any(|server| server.is_healthy() && server.jobs_in_flight < IN_FLIGHT_PER_SERVER)
+        .any(|server| server.is_healthy() && server.has_room())
 }
 
 #[cfg(test)]

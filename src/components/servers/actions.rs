@@ -47,15 +47,6 @@ impl ServerListActions {
         })
     }
 
-    /// The enabled servers when two or more share the work, else `None`.
-    pub fn pool(self) -> Memo<Option<Vec<ServerUrl>>> {
-        let data = self.data;
-        Memo::new(move |_| {
-            data.with_project(|p| shotline_model::pool::pool_members(&p.servers))
-                .flatten()
-        })
-    }
-
     pub fn is_listed(self, server: &ServerUrl) -> bool {
         self.data
             .with_project(|project| project.servers.iter().any(|s| &s.url == server))

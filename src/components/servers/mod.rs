@@ -18,7 +18,7 @@ use row::ServerRow;
 use socket_line::SocketHealthLine;
 
 use crate::components::lazy_panel::{LazyPanel, panel_body};
-use crate::generation::use_generation;
+use crate::generation::use_pool;
 
 /// "Servers": the summary names the server Generate uses; the rest is fetched on first
 /// open (components/lazy_panel.rs).
@@ -26,13 +26,6 @@ use crate::generation::use_generation;
 pub fn ServersPanel() -> impl IntoView {
     let actions = ServerListActions::new();
     let active = actions.connection.server;
-    let pool = actions.pool();
-    let generation = use_generation();
-    // Here, not in the body: the pool's sockets open as soon as two servers are enabled,
-    // so each one's health is known before a shot is placed, panel opened or not.
-    Effect::new(move |_| {
-        pool.with(|members| generation.keep_pool_open(members.as_deref().unwrap_or_default()));
-    });
     view! {
         <LazyPanel class="servers-panel" load=servers_body>
             <h2>"Servers"</h2>
@@ -53,7 +46,7 @@ fn ServersBody() -> impl IntoView {
         !actions.is_listed(&server)
     });
     let removal = actions.undoable_removal();
-    let pool = actions.pool();
+    let pool = use_pool().enabled();
     let add_active = move |_| {
         actions.add(active.get_untracked());
     };

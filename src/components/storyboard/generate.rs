@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use shotline_model::project::{ShotId, validate_for_generate};
 use wasm_bindgen_futures::spawn_local;
 
-use crate::generation::{Generation, use_generation};
+use crate::generation::{Generation, Pool, use_generation, use_pool};
 use crate::project::{ProjectData, use_project_data};
 use crate::servers::{Connection, use_servers};
 use crate::workflows::{Workflows, use_workflows};
@@ -16,6 +16,7 @@ pub struct ShotGenerator {
     data: ProjectData,
     generation: Generation,
     workflows: Workflows,
+    pool: Pool,
     servers: Connection,
 }
 
@@ -25,6 +26,7 @@ impl ShotGenerator {
             data: use_project_data(),
             generation: use_generation(),
             workflows: use_workflows(),
+            pool: use_pool(),
             servers: use_servers(),
         }
     }
@@ -47,11 +49,7 @@ impl ShotGenerator {
         // A shot whose workflow needs a keyframe it lacks runs the project's keyframe
         // workflow first: two jobs, each with its own state on the card, on one server.
         spawn_local(async move {
-            let server = match self
-                .workflows
-                .server_for_shot(self.generation, &active, &shot_id)
-                .await
-            {
+            let server = match self.pool.server_for_shot(&active, &shot_id).await {
                 Ok(server) => server,
                 Err(problem) => return error.set(Some(problem.to_string())),
             };
@@ -71,7 +69,7 @@ impl ShotGenerator {
         error.set(None);
         let active = self.servers.server.get_untracked();
         spawn_local(async move {
-            let server = match self.workflows.server_for_keyframe(self.generation, &active).await {
+            let server = match self.pool.server_for_keyframe(&active).await {
                 Ok(server) => server,
                 Err(problem) => return error.set(Some(problem.to_string())),
             };
@@ -87,9 +85,7 @@ impl ShotGenerator {
 
     /// Several enabled servers share the work (a pool), so a job can move to another.
     pub fn in_pool(self) -> bool {
-        self.workflows
-            .pool(&self.servers.server.get_untracked())
-            .is_some()
+        self.pool.members(&self.servers.server.get_untracked()).is_some()
     }
 
     /// "Resubmit on another server": the job's workflow again, on another healthy server.
@@ -97,10 +93,7 @@ impl ShotGenerator {
         error.set(None);
         let active = self.servers.server.get_untracked();
         spawn_local(async move {
-            let moved = self
-                .workflows
-                .resubmit_elsewhere(self.generation, &active, &prompt_id)
-                .await;
+            let moved = self.pool.resubmit_elsewhere(&active, &prompt_id).await;
             if let Err(problem) = moved {
                 error.set(Some(problem.to_string()));
             }

@@ -22,7 +22,7 @@ use shotline_model::project::{ProjectId, SceneId, ShotId};
 use shotline_model::render_queue::{EntryId, QueueServer, RenderQueue, Scope};
 use wasm_bindgen_futures::spawn_local;
 
-use super::Generation;
+use super::{Generation, Pool};
 use crate::project::ProjectData;
 use crate::servers::Connection;
 use crate::storage::Storage;
@@ -60,6 +60,7 @@ struct Deps {
     data: ProjectData,
     generation: Generation,
     workflows: Workflows,
+    pool: Pool,
     servers: Connection,
     storage: Option<Storage>,
 }
@@ -72,11 +73,12 @@ pub struct RenderQueueHandle {
     deps: Deps,
 }
 
-/// Installs the render queue of the open project (after generation and workflows).
+/// Installs the render queue of the open project (after generation, workflows and pool).
 pub fn provide_render_queue(
     data: ProjectData,
     generation: Generation,
     workflows: Workflows,
+    pool: Pool,
     servers: Connection,
     storage: Option<Storage>,
 ) -> RenderQueueHandle {
@@ -87,6 +89,7 @@ pub fn provide_render_queue(
             data,
             generation,
             workflows,
+            pool,
             servers,
             storage,
         },

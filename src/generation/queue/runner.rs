@@ -4,7 +4,6 @@
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
-use shotline_model::pool::{Fit, SocketState};
 use shotline_model::project::{JobId, ProfileId, Project, ProjectId};
 use shotline_model::render_queue::{
     EntryId, Placement, QueueServer, RenderQueue, ServerJob, TakeEnd, TakeReport, TakeState,
@@ -404,22 +403,13 @@ fn lost_reason(reason: LostReason) -> &'static str {
     }
 }
 
-/// The servers a take may go to: the pool's members, or the active server alone, each
-/// with its health, the jobs on it that are not this queue's, and whether the waiting
-/// entries' profiles passed preflight there.
+/// The servers a take may go to: the pool's members, or the active server alone, as the
+/// pool sees them (`Pool::members_now`, as for a single Generate), with the waiting
+/// entries' profiles checked and this queue's own takes left out of their jobs.
 async fn queue_servers(handle: RenderQueueHandle) -> Vec<QueueServer> {
-    let Deps {
-        generation,
-        workflows,
-        servers,
-        ..
-    } = handle.deps;
+    let Deps { pool, servers, .. } = handle.deps;
     let active = servers.server.get_untracked();
-    let pool = workflows.pool(&active);
-    if let Some(members) = &pool {
-        generation.keep_pool_open(members);
-    }
-    let members = pool.clone().unwrap_or_else(|| vec![active]);
+    let members = pool.open_members(&active);
     let (profiles, withdraw) = handle.with_shared(|shared| {
         let Some(queue) = shared.queue.as_ref() else {
             return (Vec::new(), Vec::new());
@@ -433,7 +423,7 @@ async fn queue_servers(handle: RenderQueueHandle) -> Vec<QueueServer> {
         profiles.sort();
         profiles.dedup();
         // A server that left the pool: takes waiting in its queue go elsewhere.
-        let withdraw: Vec<ServerUrl> = match &pool {
+        let withdraw: Vec<ServerUrl> = match &members {
             Some(members) => queue
                 .entries()
                 .iter()
@@ -464,39 +454,16 @@ async fn queue_servers(handle: RenderQueueHandle) -> Vec<QueueServer> {
         }
         cancel(handle, &cancels);
     }
-    let mut out = Vec::with_capacity(members.len());
-    for url in members {
-        let load = generation.server_load(&url);
-        let others = generation
-            .unfinished_on(&url)
-            .into_iter()
-            .filter(|job| {
-                !handle.with_shared(|shared| {
-                    shared.submitting.contains(job)
-                        || shared
-                            .queue
-                            .as_ref()
-                            .is_some_and(|queue| queue.owns_job(&JobId::new(job.clone())))
-                })
-            })
-            .count();
-        let mut fits = std::collections::BTreeMap::new();
-        if load.socket == SocketState::Open {
-            for profile in &profiles {
-                fits.insert(profile.clone(), workflows.profile_fit(&url, profile).await);
-            }
-        } else {
-            for profile in &profiles {
-                fits.insert(profile.clone(), Fit::Unchecked);
-            }
-        }
-        out.push(QueueServer {
-            url,
-            socket: load.socket,
-            answered_ms_ago: load.answered_ms_ago,
-            other_jobs_in_flight: others,
-            fits,
-        });
-    }
-    out
+    let members = members.unwrap_or_else(|| vec![active]);
+    let is_own = |job: &JobId| {
+        handle.with_shared(|shared| {
+            shared.submitting.contains(job.as_str())
+                || shared.queue.as_ref().is_some_and(|queue| queue.owns_job(job))
+        })
+    };
+    pool.members_now(&members, &profiles)
+        .await
+        .iter()
+        .map(|member| QueueServer::of_member(member, is_own))
+        .collect()
 }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::project::ServerId;
+use crate::project::{JobId, ProfileId, ServerId};
 
 fn url(port: u16) -> ServerUrl {
     ServerUrl::parse(&format!("http://127.0.0.1:{port}")).unwrap()
@@ -144,4 +144,63 @@ fn a_job_kept_off_several_servers_goes_to_the_one_left() {
         error.reasons(),
         "http://127.0.0.1:1 already had it; http://127.0.0.1:2 already had it"
     );
+}
+
+fn member(port: u16, fits: &[(&str, Fit)]) -> PoolMember {
+    PoolMember {
+        url: url(port),
+        socket: SocketState::Open,
+        answered_ms_ago: Some(100.0),
+        unfinished: Vec::new(),
+        placing: 0,
+        fits: fits
+            .iter()
+            .map(|(profile, fit)| (ProfileId::new(*profile), fit.clone()))
+            .collect(),
+    }
+}
+
+#[test]
+fn a_members_unfinished_jobs_and_the_clicks_being_placed_on_it_are_its_jobs_in_flight() {
+    let mut busy = member(1, &[("p", Fit::Passed)]);
+    busy.unfinished = vec![JobId::new("a"), JobId::new("b")];
+    busy.placing = 1;
+    let p = [ProfileId::new("p")];
+    assert_eq!(busy.snapshot(&p).jobs_in_flight, 3);
+    assert_eq!(busy.jobs_in_flight_except(|job| job.as_str() == "a"), 2);
+    let idle = member(2, &[("p", Fit::Passed)]);
+    assert_eq!(
+        choose_server(&[busy.snapshot(&p), idle.snapshot(&p)], None),
+        Ok(url(2))
+    );
+}
+
+#[test]
+fn a_two_stage_shot_fits_a_member_only_where_both_profiles_passed() {
+    let both = [ProfileId::new("shot"), ProfileId::new("keyframe")];
+    let missing = Fit::Failed("misses node KSampler".into());
+    let half = member(1, &[("shot", Fit::Passed), ("keyframe", missing.clone())]);
+    assert_eq!(
+        half.snapshot(&both).fit,
+        missing,
+        "the first profile that failed says why"
+    );
+    assert_eq!(half.snapshot(&both[..1]).fit, Fit::Passed);
+    let unasked = member(2, &[("shot", Fit::Passed)]);
+    assert_eq!(unasked.snapshot(&both).fit, Fit::Unchecked);
+    assert_eq!(
+        member(3, &[]).snapshot(&[]).fit,
+        Fit::Passed,
+        "a shot without profiles fits anywhere"
+    );
+}
+
+#[test]
+fn only_a_healthy_member_is_asked_whether_its_profiles_fit() {
+    let mut down = member(1, &[]);
+    down.socket = SocketState::Down;
+    assert!(!down.is_healthy());
+    let mut blip = member(2, &[]);
+    blip.socket = SocketState::Stalled;
+    assert!(blip.is_healthy(), "it answered a moment ago");
 }

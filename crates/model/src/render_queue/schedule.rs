@@ -6,9 +6,7 @@ use std::fmt;
 
 use super::RenderQueue;
 use super::entry::{EntryId, Take, TakeState};
-use crate::pool::{
-    Fit, IN_FLIGHT_PER_SERVER, NoServer, ServerSnapshot, SocketState, choose_server_excluding,
-};
+use crate::pool::{Fit, NoServer, PoolMember, ServerSnapshot, SocketState, choose_server_excluding};
 use crate::project::{JobId, ProfileId, ShotId};
 use crate::server_url::ServerUrl;
 
@@ -28,6 +26,18 @@ pub struct QueueServer {
 }
 
 impl QueueServer {
+    /// `member` as this queue sees it: its jobs that `is_own` claims (the queue's takes,
+    /// and those the app is sending for it) are left out of the others.
+    pub fn of_member(member: &PoolMember, is_own: impl Fn(&JobId) -> bool) -> Self {
+        Self {
+            url: member.url.clone(),
+            socket: member.socket,
+            answered_ms_ago: member.answered_ms_ago,
+            other_jobs_in_flight: member.jobs_in_flight_except(is_own),
+            fits: member.fits.clone(),
+        }
+    }
+
     /// The server as the pool's rules see it for a job of `profile`.
     fn snapshot(&self, profile: &ProfileId, own_in_flight: usize) -> ServerSnapshot {
         ServerSnapshot {
@@ -85,7 +95,7 @@ impl RenderQueue {
     /// [`RenderQueue::drain_changes`] before POSTing them. Nothing while paused.
     ///
     /// Entries go in queue order, all of an entry's takes before the next entry; a take
-    /// goes to the healthy server with room (under [`IN_FLIGHT_PER_SERVER`]) whose
+    /// goes to the healthy server with room (under [`IN_FLIGHT_PER_SERVER`](crate::pool::IN_FLIGHT_PER_SERVER)) whose
     /// preflight passed for the profile with the fewest jobs, preferring servers the
     /// entry has not failed to reach. An entry no server could run even with room is
     /// held with the reasons ([`RenderQueue::hold`]); later entries still get their turn.
@@ -117,7 +127,7 @@ impl RenderQueue {
                     .collect();
                 let with_room: Vec<ServerSnapshot> = snapshots
                     .iter()
-                    .filter(|server| server.jobs_in_flight < IN_FLIGHT_PER_SERVER)
+                    .filter(|server| server.has_room())
                     .cloned()
                     .collect();
                 let unreached: Vec<&ServerUrl> = entry

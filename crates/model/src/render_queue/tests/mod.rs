@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::*;
-use crate::pool::{Fit, SocketState};
+use crate::pool::{Fit, PoolMember, SocketState};
 use crate::project::{JobId, ProfileId, Project, Scene, SceneId, Shot, ShotId, WorkflowProfile};
 use crate::server_url::ServerUrl;
 

@@ -77,6 +77,32 @@ fn other_jobs_on_a_server_count_against_its_room() {
 }
 
 #[test]
+fn a_members_jobs_count_against_the_queues_room_except_the_queues_own_takes() {
+    let project = project(&[3]);
+    let mut caller = Caller::new(&project);
+    caller.enqueue(&project, Scope::All, 1);
+    let placed = caller.pass(&[server(1, &["p"])]);
+    let mut member = PoolMember {
+        url: url(1),
+        socket: SocketState::Open,
+        answered_ms_ago: Some(100.0),
+        unfinished: placed.iter().map(|placement| placement.job.clone()).collect(),
+        placing: 0,
+        fits: server(1, &["p"]).fits,
+    };
+    let seen = QueueServer::of_member(&member, |job| caller.queue.owns_job(job));
+    assert_eq!(
+        seen.other_jobs_in_flight, 0,
+        "its own takes are counted by the queue"
+    );
+    member.unfinished.push(JobId::new("a single Generate"));
+    member.placing = 1;
+    let seen = QueueServer::of_member(&member, |job| caller.queue.owns_job(job));
+    assert_eq!(seen.other_jobs_in_flight, 2);
+    assert_eq!(seen.fits, server(1, &["p"]).fits);
+}
+
+#[test]
 fn an_unreachable_server_or_one_failing_preflight_gets_nothing() {
     let project = project(&[2]);
     let mut caller = Caller::new(&project);

@@ -1,19 +1,17 @@
-//! The server pool in the app: with two or more enabled servers, each new job goes to the
-//! healthy one with the fewest Shotline jobs whose preflight passed for the job's
-//! profiles (`shotline_model::pool` decides); with fewer, to the active server as before.
+//! A single Generate click's server: the pool's choice for the shot's profiles, waited
+//! for while a member's socket is still opening, and held by a [`Placed`] guard until
+//! the job is recorded. "Resubmit on another server" moves a job the same way.
 
 use gloo_timers::future::TimeoutFuture;
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use shotline_model::pool::{Fit, NoServer, ServerSnapshot, choose_server, pool_members};
+use shotline_model::pool::{NoServer, ServerSnapshot, choose_server};
 use shotline_model::project::{ProfileId, ShotId};
 use shotline_model::server_url::ServerUrl;
 
-use super::error::BuildError;
-use super::handle::Workflows;
-use super::profiles::shot_profile_id;
-use crate::generation::Generation;
+use super::Pool;
+use crate::workflows::{BuildError, shot_profile_id};
 
 /// A pool server whose socket is still opening (page just loaded, server just enabled)
 /// is waited for this long before the shot is placed without it.
@@ -64,44 +62,22 @@ impl Drop for Placed {
     }
 }
 
-impl Workflows {
-    /// The pool's servers, the active one first (it wins ties); `None` without a pool.
-    pub fn pool(&self, active: &ServerUrl) -> Option<Vec<ServerUrl>> {
-        let mut members = self
-            .data
-            .read_untracked(|project| pool_members(&project.servers))
-            .flatten()?;
-        if let Some(at) = members.iter().position(|member| member == active) {
-            let active = members.remove(at);
-            members.insert(0, active);
-        }
-        Some(members)
-    }
-
+impl Pool {
     /// Where a new job of `shot_id` goes (both stages of a two-stage shot go there).
-    pub async fn server_for_shot(
-        &self,
-        generation: Generation,
-        active: &ServerUrl,
-        shot_id: &ShotId,
-    ) -> Result<Placed, PlaceError> {
+    pub async fn server_for_shot(&self, active: &ServerUrl, shot_id: &ShotId) -> Result<Placed, PlaceError> {
         let profiles = self.profiles_of_shot(shot_id);
-        self.place(generation, active, &profiles, None).await
+        self.place(active, &profiles, None).await
     }
 
     /// Where the keyframe stage of `shot_id` alone goes.
-    pub async fn server_for_keyframe(
-        &self,
-        generation: Generation,
-        active: &ServerUrl,
-    ) -> Result<Placed, PlaceError> {
+    pub async fn server_for_keyframe(&self, active: &ServerUrl) -> Result<Placed, PlaceError> {
         let profiles: Vec<ProfileId> = self
             .data
             .read_untracked(|project| project.stages.keyframe.clone())
             .flatten()
             .into_iter()
             .collect();
-        self.place(generation, active, &profiles, None).await
+        self.place(active, &profiles, None).await
     }
 
     /// "Resubmit on another server": the same workflow as a new job on another healthy
@@ -109,18 +85,16 @@ impl Workflows {
     /// so the recorded prompt finds it). Returns the new job's prompt id.
     pub async fn resubmit_elsewhere(
         &self,
-        generation: Generation,
         active: &ServerUrl,
         prompt_id: &str,
     ) -> Result<String, PlaceError> {
+        let generation = self.generation;
         let view = generation
             .job(prompt_id)
             .and_then(|job| job.try_get_untracked())
             .ok_or(PlaceError::JobGone)?;
         let profiles: Vec<ProfileId> = view.profile_id.map(ProfileId::new).into_iter().collect();
-        let server = self
-            .place(generation, active, &profiles, Some(&view.server))
-            .await?;
+        let server = self.place(active, &profiles, Some(&view.server)).await?;
         let keyframe = self
             .data
             .read_untracked(|project| {
@@ -144,23 +118,29 @@ impl Workflows {
         Ok(moved)
     }
 
+    /// Jobs placed on `server` whose submission is not recorded yet.
+    pub(super) fn placing_on(&self, server: &ServerUrl) -> usize {
+        self.placing
+            .with_value(|placing| placing.get(server.as_str()).copied().unwrap_or(0))
+    }
+
     async fn place(
         &self,
-        generation: Generation,
         active: &ServerUrl,
         profiles: &[ProfileId],
         exclude: Option<&ServerUrl>,
     ) -> Result<Placed, PlaceError> {
-        let Some(members) = self.pool(active) else {
+        let Some(members) = self.open_members(active) else {
             return Ok(Placed::new(exclude.unwrap_or(active).clone(), self.placing));
         };
-        generation.keep_pool_open(&members);
         let mut waited_ms = 0;
         loop {
-            let mut servers = self.snapshots(generation, &members);
-            for server in servers.iter_mut().filter(|server| server.is_healthy()) {
-                server.fit = self.fit(&server.url, profiles).await;
-            }
+            let servers: Vec<ServerSnapshot> = self
+                .members_now(&members, profiles)
+                .await
+                .iter()
+                .map(|member| member.snapshot(profiles))
+                .collect();
             match choose_server(&servers, exclude) {
                 Err(none) if none.still_connecting() && waited_ms < CONNECT_WAIT_MS => {
                     TimeoutFuture::new(CONNECT_POLL_MS).await;
@@ -169,49 +149,6 @@ impl Workflows {
                 chosen => return Ok(Placed::new(chosen?, self.placing)),
             }
         }
-    }
-
-    /// Each member's state now; jobs being placed count as in flight.
-    fn snapshots(&self, generation: Generation, members: &[ServerUrl]) -> Vec<ServerSnapshot> {
-        members
-            .iter()
-            .map(|url| {
-                let load = generation.server_load(url);
-                let placing = self
-                    .placing
-                    .with_value(|placing| placing.get(url.as_str()).copied().unwrap_or(0));
-                ServerSnapshot {
-                    url: url.clone(),
-                    socket: load.socket,
-                    answered_ms_ago: load.answered_ms_ago,
-                    jobs_in_flight: load.jobs_in_flight + placing,
-                    fit: Fit::Unchecked,
-                }
-            })
-            .collect()
-    }
-
-    /// Whether `profile` passed preflight on `server` (the render queue's placement).
-    pub async fn profile_fit(&self, server: &ServerUrl, profile: &ProfileId) -> Fit {
-        self.fit(server, std::slice::from_ref(profile)).await
-    }
-
-    async fn fit(&self, server: &ServerUrl, profiles: &[ProfileId]) -> Fit {
-        for profile in profiles {
-            match self.check_profile(server, profile).await {
-                Ok(problems) => {
-                    if let Some(first) = problems.first() {
-                        return Fit::Failed(format!(
-                            "{} problem(s), first: {}",
-                            problems.len(),
-                            first.sentence
-                        ));
-                    }
-                }
-                Err(error) => return Fit::Failed(error.to_string()),
-            }
-        }
-        Fit::Passed
     }
 
     /// The profiles a Generate of the shot runs: the keyframe stage's too when the shot
@@ -226,7 +163,7 @@ impl Workflows {
             return Vec::new();
         };
         let mut profiles: Vec<ProfileId> = shot_profile.into_iter().collect();
-        if self.needs_keyframe_stage(shot_id).unwrap_or(false)
+        if self.workflows.needs_keyframe_stage(shot_id).unwrap_or(false)
             && let Some(keyframe) = keyframe_profile
         {
             profiles.push(keyframe);

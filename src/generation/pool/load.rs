@@ -1,22 +1,24 @@
-//! What the server pool needs from the engine: sockets kept open to every pool member,
-//! and each one's socket state and Shotline jobs in flight. The choice itself is
-//! `shotline_model::pool`, pure.
+//! What the pool reads from the engine: sockets kept open to every member, and each
+//! server's socket state, last answer and unfinished jobs. How those jobs count is
+//! `shotline_model::pool::PoolMember`'s.
 
 use leptos::prelude::*;
 use shotline_model::pool::SocketState;
+use shotline_model::project::JobId;
 use shotline_model::server_url::ServerUrl;
 
-use super::engine::now_ms;
-use super::handle::Generation;
-use super::servers::{self, SocketStatus};
 use crate::comfy::socket::SocketHealth;
+use crate::generation::engine::now_ms;
+use crate::generation::handle::Generation;
+use crate::generation::servers::{self, SocketStatus};
 
-/// One server as the pool sees it now.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// One server as the engine sees it now.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerLoad {
     pub socket: SocketState,
     pub answered_ms_ago: Option<f64>,
-    pub jobs_in_flight: usize,
+    /// Shotline's unfinished jobs on it (queued or running, any run).
+    pub unfinished: Vec<JobId>,
 }
 
 impl Generation {
@@ -47,7 +49,7 @@ impl Generation {
                 socket_state(&link.status.get_untracked())
             }),
             answered_ms_ago: link.and_then(|link| link.answered_ms).map(|at| now_ms() - at),
-            jobs_in_flight: state.unfinished_on(key).len(),
+            unfinished: state.unfinished_on(key).into_iter().map(JobId::new).collect(),
         }
     }
 }
