@@ -42,7 +42,12 @@ pub fn AppHeader() -> impl IntoView {
             <h1>"Shotline"</h1>
             <label class="visually-hidden" for="project-name">"Project name"</label>
             <input id="project-name" class="project-name" type="text" prop:value=name on:change=rename />
-            <span class="save-state" aria-live="polite">
+            <span class="save-state" aria-live="polite" data-saves=move || data.save_stats().get().saves
+                title=move || {
+                    let stats = data.save_stats().get();
+                    format!("Saved {} time(s) in this tab; the last save wrote {} bytes in {:.0} ms",
+                        stats.saves, stats.last_save_bytes, stats.last_save_duration_ms)
+                }>
                 {move || if data.has_unsaved_changes().get() { "Saving…" } else { "All changes saved" }}
             </span>
             <div class="history-buttons">

@@ -51,17 +51,24 @@ async fn a_reload_during_generate_all_of_six_shots_ends_all_six_done_with_no_fur
     let site = StaticSite::start().await?;
     let browser = Browser::desktop().await?;
     storyboard_of(&browser, &sim, &site, 6).await?;
+    let mut saves = Vec::new();
+    let save_title = "return document.querySelector('.save-state')?.title ?? '';";
+    saves.push(browser.client.execute(save_title, vec![]).await?);
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    saves.push(browser.client.execute(save_title, vec![]).await?);
     browser.click_button("Generate all").await?;
     browser
         .wait_for_text(&status_of(1), |t| t.starts_with("Running"))
         .await?;
+    saves.push(browser.client.execute(save_title, vec![]).await?);
+    eprintln!("saves before and after Generate all: {saves:?}");
     browser
         .wait_for_text(&format!("{QUEUE} .queue-tally"), |t| t.contains("waiting"))
         .await?;
     let before = browser
         .client
         .execute(
-            "return [document.querySelector('.save-state')?.innerText, [...document.querySelectorAll('[role=alert]')].map(e => e.innerText).filter(t => t).join(' | ')];",
+            "return [document.querySelector('.save-state')?.innerText, document.querySelector('.save-state')?.title, [...document.querySelectorAll('[role=alert]')].map(e => e.innerText).filter(t => t).join(' | ')];",
             vec![],
         )
         .await?;
