@@ -7,6 +7,7 @@
 mod load;
 mod measures;
 mod media;
+mod merge;
 mod scale;
 
 use std::path::Path;
@@ -83,8 +84,20 @@ const DESCRIPTIONS: [(&str, &str); 13] = [
     ),
 ];
 
+/// The page suites, in the order a full run runs them.
+const PAGE_SUITES: [&str; 4] = ["bench_reload", "bench_load", "bench_completion", scale::SUITE];
+
 #[derive(clap::Args)]
-pub struct BenchArgs {}
+pub struct BenchArgs {
+    /// Run only these page suites (of bench_reload, bench_load, bench_completion,
+    /// bench_scale; comma-separated): their rows replace theirs in bench/results.*, the
+    /// other rows stay as the last run wrote them.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
+    /// With --only: run only the benchmarks whose test name contains this (e.g. `p4`).
+    #[arg(long, requires = "only")]
+    name: Option<String>,
+}
 
 /// One measure over the repetitions.
 struct Summary {
@@ -96,13 +109,35 @@ struct Summary {
     samples: usize,
 }
 
-pub fn run(root: &Path, _args: BenchArgs) -> Result<ExitCode> {
+pub fn run(root: &Path, args: BenchArgs) -> Result<ExitCode> {
+    if let Some(unknown) = args
+        .only
+        .iter()
+        .find(|suite| !PAGE_SUITES.contains(&suite.as_str()))
+    {
+        bail!("--only {unknown}: the page suites are {}", PAGE_SUITES.join(", "));
+    }
     let tools = ensure_app_tools(root)?;
     let browser = ensure_browser()?;
-    let mut lines = data_layer_lines(&tools, &browser)?;
-    lines.extend(media::lines(&tools, &browser)?);
-    let comfyui = load::comfyui_frontend(&tools);
-    lines.extend(page_lines(&tools, &browser, comfyui.as_deref().ok())?);
+    let partial = !args.only.is_empty();
+    let (suites, mut lines): (Vec<&str>, _) = if partial {
+        (args.only.iter().map(String::as_str).collect(), Vec::new())
+    } else {
+        let mut lines = data_layer_lines(&tools, &browser)?;
+        lines.extend(media::lines(&tools, &browser)?);
+        (PAGE_SUITES.to_vec(), lines)
+    };
+    let comfyui = if suites.contains(&"bench_load") {
+        load::comfyui_frontend(&tools)
+    } else {
+        Err(String::new())
+    };
+    let page = PageRun {
+        suites: &suites,
+        name: args.name.as_deref(),
+        comfyui: comfyui.as_deref().ok(),
+    };
+    lines.extend(page_lines(&tools, &browser, &page)?);
     let notes = [comfyui.map_or_else(|reason| reason, |_| measures::baseline_note())];
     let summaries = summarise(&lines)?;
     let date = output_of("date", &["-u", "+%F"])
@@ -112,12 +147,16 @@ pub fn run(root: &Path, _args: BenchArgs) -> Result<ExitCode> {
     let machine = machine();
     let dir = root.join("bench");
     std::fs::create_dir_all(&dir)?;
-    let markdown = results_markdown(&summaries, &date, &machine, &notes);
+    let mut markdown = results_markdown(&summaries, &date, &machine, &notes);
+    let mut json = results_json(&summaries, &date, &machine);
+    if partial {
+        let known = |name: &str| !description_of(name).is_empty();
+        let old = |file| std::fs::read_to_string(dir.join(file)).unwrap_or_default();
+        markdown = merge::markdown(&old("results.md"), &markdown, &known);
+        json = merge::json(&old("results.json"), &json, &known);
+    }
     std::fs::write(dir.join("results.md"), &markdown)?;
-    std::fs::write(
-        dir.join("results.json"),
-        results_json(&summaries, &date, &machine),
-    )?;
+    std::fs::write(dir.join("results.json"), json)?;
     println!("\n{markdown}");
     detail(&format!("written to {}", dir.display()));
     Ok(ExitCode::SUCCESS)
@@ -159,26 +198,32 @@ fn wasm_bench_command(tools: &Tools, browser: &Browser, test: &str) -> Command {
     command
 }
 
+/// Which page suites run, which of their benchmarks, and where ComfyUI's frontend is.
+struct PageRun<'a> {
+    suites: &'a [&'a str],
+    name: Option<&'a str>,
+    comfyui: Option<&'a Path>,
+}
+
 /// The page suites (P1, P3, P5's reload): the release build served as static files in
 /// headless Chromium, set up as the end-to-end tier sets up its tests. P1 serves it
 /// brotli-precompressed, beside ComfyUI's frontend in `comfyui` when that is available.
-fn page_lines(tools: &Tools, browser: &Browser, comfyui: Option<&Path>) -> Result<Vec<BenchLine>> {
-    announce(
-        "Benchmarks P1, P3, P4, P5's page reload, P6 and the pool: the release build in headless Chromium",
-    );
+fn page_lines(tools: &Tools, browser: &Browser, run: &PageRun) -> Result<Vec<BenchLine>> {
+    announce(&format!(
+        "Benchmarks in headless Chromium, the release build: {}{}",
+        run.suites.join(", "),
+        run.name
+            .map(|name| format!(" (tests named *{name}*)"))
+            .unwrap_or_default()
+    ));
     let dist = tools.target_dir().join("bench/dist");
-    let suites = ["bench_reload", "bench_load", "bench_completion", scale::SUITE];
-    let cargo_args: Vec<&str> = suites.iter().flat_map(|suite| ["--test", suite]).collect();
-    let (mut command, _scratch) = e2e_command(
-        tools,
-        browser,
-        &dist,
-        "bench-page",
-        &cargo_args,
-        &["--ignored", "--nocapture"],
-    )?;
+    let cargo_args: Vec<&str> = run.suites.iter().flat_map(|suite| ["--test", suite]).collect();
+    let mut harness_args = vec!["--ignored", "--nocapture"];
+    harness_args.extend(run.name);
+    let (mut command, _scratch) =
+        e2e_command(tools, browser, &dist, "bench-page", &cargo_args, &harness_args)?;
     load::precompress(&dist)?;
-    if let Some(comfyui) = comfyui {
+    if let Some(comfyui) = run.comfyui {
         command.env("SHOTLINE_BENCH_COMFYUI_STATIC", comfyui);
     }
     bench_lines(command)
@@ -392,10 +437,11 @@ fn results_json(summaries: &[Summary], date: &str, machine: &str) -> String {
         .map(|s| {
             let judged = judge(s, summaries);
             format!(
-                "    {{\"measure\": {}, \"median\": {}, \"unit\": {}, \"min\": {}, \"max\": {}, \
+                "    {{\"date\": {}, \"measure\": {}, \"median\": {}, \"unit\": {}, \"min\": {}, \"max\": {}, \
                  \"runs\": {}, \"goal_max\": {}, \"goal_min\": {}, \"ratio_goal\": {}, \"goal_met\": {}, \"baseline\": {}, \
                  \"ratio\": {}, \
                  \"description\": {}}}",
+                quoted(date),
                 quoted(&s.name),
                 s.median,
                 quoted(&s.unit),

@@ -8,8 +8,13 @@
 //! tasks in the page; bench_scale/generate_all.js clicks Generate all and times it to the
 //! last card showing Done. Figures are reported, never asserted; what is asserted is that
 //! the page measured is the one meant (every shot card shown, every shot Done).
+//!
+//! P4 and the pool run every repetition in one page, one app load: each run is another
+//! Generate all of the same storyboard, so its takes pile up in the page as they do for a
+//! person rendering all evening. Each reports its first and its last run and their ratio:
+//! the app holds its figures when the last run is as fast as the first.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail, ensure};
 use fantoccini::Locator;
@@ -24,6 +29,8 @@ const WATCH_JS: &str = include_str!("bench_scale/watch.js");
 const GENERATE_ALL_JS: &str = include_str!("bench_scale/generate_all.js");
 const SCROLL_JS: &str = include_str!("bench_scale/scroll.js");
 
+/// The region Generate all fills; its summary says when a run has ended.
+const QUEUE: &str = "[role=region][aria-label='Render queue']";
 const PROMPT: &str = "Rain on neon signs; a vendor pulls a tarp over the fruit as steam rises";
 /// WebDriver's limit for one script call, above the waits the scripts set themselves.
 const SCRIPT_TIMEOUT_S: u64 = 900;
@@ -34,16 +41,10 @@ const RUN_TIMEOUT_MS: u64 = 600_000;
 /// Each of the workflow's 20 steps sends three messages (progress_state, progress, a
 /// preview frame) and takes the simulator about 3 ms, so while a job samples the server
 /// offers about 1,000 messages a second; the page takes what it can (the rate reported is
-/// the rate it received).
+/// the rate it received). Five runs in one page: 500 takes by the last.
 const EVENT_SHOTS: usize = 100;
 const EVENT_STEP_MS: &str = "1";
-/// Five runs while they fit in the budget, at least one: a run takes minutes while the
-/// app spends seconds on each job, well under one once it does not.
-const EVENT_RUNS: Repetitions = Repetitions {
-    min: 1,
-    max: 5,
-    budget_s: 120,
-};
+const EVENT_RUNS: usize = 5;
 
 /// P6: 1,000 shots, reloaded, each reload followed by a fifth of the storyboard scrolled:
 /// five reloads scroll it all once, at the speed of a brisk fling.
@@ -52,30 +53,12 @@ const STORYBOARD_RELOADS: usize = 5;
 const SCROLL_PX_PER_FRAME: f64 = 100.0;
 
 /// Pool: 30 shots on one server and on three, with 25 ms steps: a shot takes about
-/// 0.5 s of server time, so the servers' work dominates the run. At least three pairs of
-/// runs, five when they fit in the budget.
+/// 0.5 s of server time, so the servers' work dominates the run. Five pairs of runs in
+/// one page: 300 takes by the last.
 const POOL_SHOTS: usize = 30;
 const POOL_SERVERS: usize = 3;
 const POOL_STEP_MS: &str = "25";
-const POOL_PAIRS: Repetitions = Repetitions {
-    min: 3,
-    max: 5,
-    budget_s: 150,
-};
-
-/// How often a long measure is repeated: `max` times, unless the time spent has passed
-/// `budget_s` once `min` are done (`cargo xtask bench` must stay within minutes).
-struct Repetitions {
-    min: usize,
-    max: usize,
-    budget_s: u64,
-}
-
-impl Repetitions {
-    fn another(&self, done: usize, started: Instant) -> bool {
-        done < self.min || (done < self.max && started.elapsed() < Duration::from_secs(self.budget_s))
-    }
-}
+const POOL_PAIRS: usize = 5;
 
 /// A seeded project open in the page, its servers running.
 struct Bench {
@@ -236,25 +219,61 @@ fn megabytes(bytes: f64) -> f64 {
 #[tokio::test]
 #[ignore = "benchmark: run by `cargo xtask bench`"]
 async fn p4_generate_all_of_100_shots_under_a_stream_of_socket_messages() -> Result<()> {
-    let started = Instant::now();
-    let mut runs = 0;
-    while EVENT_RUNS.another(runs, started) {
-        runs += 1;
-        // A fresh page each run: the app slows as jobs pile up in a page.
-        let bench = Bench::seeded(1, EVENT_STEP_MS, EVENT_SHOTS).await?;
-        bench.reload(EVENT_SHOTS).await?;
-        let browser = &bench.browser;
-        let heap_before = browser.retained_heap_bytes().await?;
-        let run_seen = generate_all(browser, EVENT_SHOTS).await?;
+    let bench = Bench::seeded(1, EVENT_STEP_MS, EVENT_SHOTS).await?;
+    bench.reload(EVENT_SHOTS).await?;
+    let browser = &bench.browser;
+    let heap_before = browser.retained_heap_bytes().await?;
+    println!("BENCH p4_heap_before_mb {:.1} MB", megabytes(heap_before));
+    let mut run_s = Vec::new();
+    for run in 1..=EVENT_RUNS {
+        let seen = generate_all(browser, EVENT_SHOTS).await?;
         let heap_after = browser.retained_heap_bytes().await?;
-        report_event_load(&run_seen, heap_before, heap_after)?;
-        browser.screenshot("bench-event-load-100-shots").await?;
-        bench.stop().await?;
+        report_event_load(&seen, heap_after)?;
+        run_s.push(field(&seen, "run_ms")? / 1000.0);
+        println!(
+            "P4 run {run} of {EVENT_RUNS}: {:.1} s, {} takes in the page",
+            run_s[run - 1],
+            run * EVENT_SHOTS
+        );
+        clear_finished_run(&bench, EVENT_SHOTS).await?;
     }
+    report_first_and_last("p4_run", &run_s);
+    browser.screenshot("bench-event-load-100-shots").await?;
+    bench.stop().await
+}
+
+/// Waits for the render queue's summary of the run that ended and closes it, as a person
+/// does before the next Generate all.
+async fn clear_finished_run(bench: &Bench, shots: usize) -> Result<()> {
+    let summary = bench
+        .browser
+        .wait_for_text(&format!("{QUEUE} .queue-summary p"), |t| {
+            t.starts_with("Finished")
+        })
+        .await?;
+    ensure!(
+        summary == format!("Finished: {shots} done · 0 failed · 0 cancelled · 0 lost"),
+        "the render queue ended the run with {summary:?}"
+    );
+    bench
+        .browser
+        .click_button_in(&format!("{QUEUE} .queue-summary"), "Clear")
+        .await?;
     Ok(())
 }
 
-fn report_event_load(run: &Value, heap_before: f64, heap_after: f64) -> Result<()> {
+/// The first and the last of a series of runs in one page, and how much slower the last
+/// was: 1.0 when the app holds its figures as takes pile up.
+fn report_first_and_last(name: &str, seconds: &[f64]) {
+    let (Some(first), Some(last)) = (seconds.first(), seconds.last()) else {
+        return;
+    };
+    println!("BENCH {name}_first_s {first:.1} s");
+    println!("BENCH {name}_last_s {last:.1} s");
+    println!("BENCH {name}_last_to_first {:.2} x", last / first);
+}
+
+fn report_event_load(run: &Value, heap_after: f64) -> Result<()> {
     let messages = field(run, "messages")?;
     println!("BENCH p4_run_s {:.1} s", field(run, "run_ms")? / 1000.0);
     println!("BENCH p4_messages {messages} count");
@@ -271,7 +290,6 @@ fn report_event_load(run: &Value, heap_before: f64, heap_after: f64) -> Result<(
         field(run, "longest_task_ms")?
     );
     println!("BENCH p4_frame_p95_ms {:.1} ms", field(run, "frame_p95_ms")?);
-    println!("BENCH p4_heap_before_mb {:.1} MB", megabytes(heap_before));
     println!("BENCH p4_heap_after_mb {:.1} MB", megabytes(heap_after));
     Ok(())
 }
@@ -329,30 +347,34 @@ async fn p6_reload_and_scroll_a_1000_shot_storyboard() -> Result<()> {
 #[tokio::test]
 #[ignore = "benchmark: run by `cargo xtask bench`"]
 async fn pool_speed_up_of_a_30_shot_timeline_on_three_servers() -> Result<()> {
-    let started = Instant::now();
-    let mut pairs = 0;
-    while POOL_PAIRS.another(pairs, started) {
-        pairs += 1;
-        let one = pool_run(false).await?;
-        let three = pool_run(true).await?;
-        println!("BENCH pool_1_server_s {one:.1} s");
-        println!("BENCH pool_3_servers_s {three:.1} s");
-        println!("BENCH pool_speed_up {:.2} x", one / three);
-    }
-    Ok(())
-}
-
-/// Seconds from Generate all to the last of the timeline's shots Done, on the first
-/// server alone or `shared` with all three. A fresh page and servers for each run: the app
-/// slows as jobs pile up in a page, so a run after another would time the first's
-/// leftovers too.
-async fn pool_run(shared: bool) -> Result<f64> {
     let bench = Bench::seeded(POOL_SERVERS, POOL_STEP_MS, POOL_SHOTS).await?;
     bench.reload(POOL_SHOTS).await?;
     bench.add_all_servers().await?;
+    let (mut ones, mut threes) = (Vec::new(), Vec::new());
+    for pair in 1..=POOL_PAIRS {
+        let one = pool_run(&bench, false).await?;
+        let three = pool_run(&bench, true).await?;
+        println!("BENCH pool_1_server_s {one:.1} s");
+        println!("BENCH pool_3_servers_s {three:.1} s");
+        println!("BENCH pool_speed_up {:.2} x", one / three);
+        println!(
+            "pool pair {pair} of {POOL_PAIRS}: {one:.1} s on one server, {three:.1} s on three, {} takes in the page",
+            pair * 2 * POOL_SHOTS
+        );
+        ones.push(one);
+        threes.push(three);
+    }
+    report_first_and_last("pool_1_server", &ones);
+    report_first_and_last("pool_3_servers", &threes);
+    bench.browser.screenshot("bench-pool-30-shots").await?;
+    bench.stop().await
+}
+
+/// Seconds from Generate all to the last of the timeline's shots Done, on the first
+/// server alone or `shared` with all three; the page keeps every earlier run's takes.
+async fn pool_run(bench: &Bench, shared: bool) -> Result<f64> {
     bench.share_with_others(shared).await?;
     let run = generate_all(&bench.browser, POOL_SHOTS).await?;
-    bench.browser.screenshot("bench-pool-30-shots").await?;
-    bench.stop().await?;
+    clear_finished_run(bench, POOL_SHOTS).await?;
     Ok(field(&run, "run_ms")? / 1000.0)
 }

@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 use shotline_protocol::{JobState, MediaKind};
 
-use crate::generation::{OutputMedia, use_generation};
+use shotline_model::project::Project;
+
+use crate::generation::{Generation, OutputMedia, use_generation};
 use crate::project::use_project_data;
 
 /// One tile: the take's first output and where it belongs.
@@ -21,49 +23,44 @@ struct Tile {
 pub fn Gallery() -> impl IntoView {
     let generation = use_generation();
     let data = use_project_data();
+    // Tiles are built only while the gallery is open: every take of the evening is one,
+    // and rebuilding them whenever a job starts or ends made each job cost more than
+    // the last (issue 17). Closed, the summary needs only their number.
+    let open = RwSignal::new(false);
     let tiles = Memo::new(move |_| {
+        if !open.get() {
+            return Vec::new();
+        }
         // Finished takes only change when a job finishes or gets its media; progress of
         // running jobs must not rebuild the gallery.
         generation.job_ids().track();
         generation.media_epoch().track();
+        data.with_project(|project| finished_tiles(project, generation))
+            .unwrap_or_default()
+    });
+    let count = Memo::new(move |_| {
+        if open.get() {
+            return tiles.with(Vec::len);
+        }
+        generation.job_ids().track();
+        generation.media_epoch().track();
         data.with_project(|project| {
-            let mut tiles = Vec::new();
-            for (number, _, shot) in project.numbered_shots() {
-                let takes: Vec<_> = shot
-                    .takes
-                    .iter()
-                    .filter_map(|take| {
-                        let id = take.as_str();
-                        let view = generation.job(id)?;
-                        view.with_untracked(|view| match (&view.state, view.outputs.first()) {
-                            (JobState::Done { .. }, Some(output)) => Some((id.to_owned(), output.clone())),
-                            _ => None,
-                        })
-                    })
-                    .collect();
-                let count = takes.len();
-                tiles.extend(
-                    takes
-                        .into_iter()
-                        .enumerate()
-                        .map(|(index, (prompt_id, output))| Tile {
-                            prompt_id,
-                            shot_number: number,
-                            take: index + 1,
-                            takes: count,
-                            output,
-                        }),
-                );
-            }
-            tiles
+            project
+                .numbered_shots()
+                .flat_map(|(_, _, shot)| &shot.takes)
+                .filter(|take| finished_output(generation, take.as_str()).is_some())
+                .count()
         })
         .unwrap_or_default()
     });
+    let toggled = move |event: leptos::ev::Event| {
+        open.set(event_target::<web_sys::Element>(&event).has_attribute("open"));
+    };
     view! {
-        <details class="gallery">
-            <summary>{move || format!("Gallery ({} takes)", tiles.with(Vec::len))}</summary>
+        <details class="gallery" on:toggle=toggled>
+            <summary>{move || format!("Gallery ({} takes)", count.get())}</summary>
             <Show
-                when=move || tiles.with(|tiles| !tiles.is_empty())
+                when=move || count.with(|count| *count != 0)
                 fallback=|| view! { <p class="hint">"Finished takes appear here."</p> }
             >
                 <ul class="gallery-grid">
@@ -74,6 +71,43 @@ pub fn Gallery() -> impl IntoView {
             </Show>
         </details>
     }
+}
+
+/// The take's first output, once it is Done.
+fn finished_output(generation: Generation, prompt_id: &str) -> Option<OutputMedia> {
+    let view = generation.job(prompt_id)?;
+    view.with_untracked(|view| match (&view.state, view.outputs.first()) {
+        (JobState::Done { .. }, Some(output)) => Some(output.clone()),
+        _ => None,
+    })
+}
+
+fn finished_tiles(project: &Project, generation: Generation) -> Vec<Tile> {
+    let mut tiles = Vec::new();
+    for (number, _, shot) in project.numbered_shots() {
+        let takes: Vec<_> = shot
+            .takes
+            .iter()
+            .filter_map(|take| {
+                let id = take.as_str();
+                finished_output(generation, id).map(|output| (id.to_owned(), output))
+            })
+            .collect();
+        let count = takes.len();
+        tiles.extend(
+            takes
+                .into_iter()
+                .enumerate()
+                .map(|(index, (prompt_id, output))| Tile {
+                    prompt_id,
+                    shot_number: number,
+                    take: index + 1,
+                    takes: count,
+                    output,
+                }),
+        );
+    }
+    tiles
 }
 
 #[component]
