@@ -16,7 +16,7 @@ use super::faults::{Injector, Progress, epoch_ms, host};
 use super::page::Page;
 
 /// Mixed into the seed, so this generator's draws do not repeat the server faults' ones.
-const SEED_SALT: u64 = 0x5eed_0f_7a6e;
+const SEED_SALT: u64 = 0x005e_ed0f_7a6e;
 const FIRST_EVENT_MS: std::ops::Range<u64> = 4_000..12_000;
 const EVENT_GAP_MS: std::ops::Range<u64> = 12_000..40_000;
 /// How long the servers hold back the POST's answer around a reload meant to land in
