@@ -21,6 +21,7 @@ mod nodes;
 mod origin;
 mod paths;
 mod progress;
+mod prompt_log;
 mod queue;
 mod routes;
 mod state;

@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::dirs::DataDirs;
 use crate::faults::ActiveFaults;
 use crate::history::History;
+use crate::prompt_log::PromptLog;
 use crate::queue::PromptQueue;
 use crate::ws::Hub;
 
@@ -34,6 +35,8 @@ pub struct Sim {
     faults: Mutex<ActiveFaults>,
     /// HTTP requests per path (without `/api`), counted only with `--faults`.
     request_counts: Mutex<BTreeMap<String, u64>>,
+    /// Every prompt accepted, kept only with `--faults` (`GET /sim/prompts`).
+    prompt_log: Mutex<PromptLog>,
     running_node: Mutex<Option<RunningNode>>,
     /// Wakes the worker when a prompt is queued.
     pub queue_changed: Notify,
@@ -69,6 +72,7 @@ impl Sim {
             history: Mutex::new(History::default()),
             faults: Mutex::new(ActiveFaults::default()),
             request_counts: Mutex::new(BTreeMap::new()),
+            prompt_log: Mutex::new(PromptLog::default()),
             running_node: Mutex::new(None),
             queue_changed: Notify::new(),
         }
@@ -102,6 +106,17 @@ impl Sim {
 
     pub fn reset_request_counts(&self) {
         lock(&self.request_counts).clear();
+    }
+
+    /// Runs `change` on the log of accepted prompts, which is kept only with `--faults`.
+    pub fn log_prompt(&self, change: impl FnOnce(&mut PromptLog)) {
+        if self.config.faults {
+            change(&mut lock(&self.prompt_log));
+        }
+    }
+
+    pub fn prompt_log_json(&self) -> Value {
+        json!(lock(&self.prompt_log).entries())
     }
 
     pub fn queue_remaining(&self) -> usize {

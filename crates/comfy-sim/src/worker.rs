@@ -21,6 +21,7 @@ pub async fn run(sim: Arc<Sim>) {
             sim.queue_changed.notified().await;
             continue;
         };
+        sim.log_prompt(|log| log.started(&item.prompt_id));
         let restarts = sim.restart_count.load(Ordering::SeqCst);
         if restarts != restarts_seen {
             cache.clear();

@@ -1,6 +1,7 @@
-//! The render queue as a person uses it: Generate all survives a reload, Pause stops
-//! placing shots and Resume goes on, Move to front reorders, and "Takes" makes several
-//! takes of one shot, each with its own seed.
+//! The render queue as a person uses it: Generate all survives a reload, a second tab
+//! opened meanwhile shows every shot the first tab runs, Pause stops placing shots and
+//! Resume goes on, Move to front reorders, and "Takes" makes several takes of one shot,
+//! each with its own seed.
 
 use fantoccini::Locator;
 use shotline_e2e::{Browser, Sim, StaticSite, shot_card};
@@ -141,6 +142,49 @@ async fn a_reload_during_generate_all_of_six_shots_ends_all_six_done_with_no_fur
 }
 
 #[tokio::test]
+async fn a_second_tab_opened_during_generate_all_shows_the_shots_the_first_tab_runs_after_it_opened()
+-> anyhow::Result<()> {
+    // 20 steps of 100 ms: about 2 s a shot, two placed at a time, so shots 3 and 4 are
+    // placed after the second tab has opened.
+    let sim = Sim::start(&["--enable-cors-header", "--fake-models", "--step-ms", "100"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::desktop().await?;
+    storyboard_of(&browser, &sim, &site, 4).await?;
+    let first = browser.client.window().await?;
+    browser.click_button("Generate all").await?;
+    browser
+        .wait_for_text(&status_of(1), |t| t.starts_with("Running"))
+        .await?;
+    let second = browser.client.new_window(false).await?.handle;
+    browser.client.switch_to_window(second).await?;
+    browser.client.goto(&site.url()).await?;
+    for n in 1..=4 {
+        let ended = browser
+            .wait_for_text(&status_of(n), |t| t.starts_with("Done"))
+            .await;
+        if ended.is_err() {
+            browser.screenshot("render-queue-second-tab-stuck").await?;
+        }
+        ended.map_err(|error| error.context(format!("shot {n} in the second tab")))?;
+    }
+    browser.client.close_window().await?;
+    browser.client.switch_to_window(first).await?;
+    let summary = browser
+        .wait_for_text(&format!("{QUEUE} .queue-summary p"), |t| t.contains("done"))
+        .await?;
+    assert_eq!(summary, "Finished: 4 done · 0 failed · 0 cancelled · 0 lost");
+    let runs = sim.get_json("/history").await?;
+    assert_eq!(
+        runs.as_object().map(|runs| runs.len()),
+        Some(4),
+        "each shot ran once: {runs}"
+    );
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
 async fn pause_stops_placing_shots_move_to_front_reorders_and_resume_goes_on() -> anyhow::Result<()> {
     // About 6 s a shot: the queue holds two shots on the server, two wait in the queue.
     let sim = Sim::start(&["--enable-cors-header", "--fake-models", "--step-ms", "300"]).await?;
@@ -168,9 +212,10 @@ async fn pause_stops_placing_shots_move_to_front_reorders_and_resume_goes_on() -
         .wait_for_text(&status_of(2), |t| t.starts_with("Running"))
         .await?;
     browser
-        .wait_for_text(&format!("{QUEUE} li[aria-label='Queued shot 2'] .queue-state"), |t| {
-            t == "Running"
-        })
+        .wait_for_text(
+            &format!("{QUEUE} li[aria-label='Queued shot 2'] .queue-state"),
+            |t| t == "Running",
+        )
         .await?;
     browser
         .wait_for_text(&format!("{QUEUE} .queue-tally"), |t| {

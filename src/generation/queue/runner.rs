@@ -76,7 +76,38 @@ async fn refresh(handle: RenderQueueHandle, project_id: &ProjectId) {
         return;
     }
     handle.with_shared(|shared| shared.queue = Some(queue));
+    show_placed_elsewhere(handle).await;
     handle.bump();
+}
+
+/// Shows the job of every take this page does not track yet: one another tab placed
+/// while this tab followed the queue. This page loaded the project's jobs when it opened;
+/// without this, a shot the other tab ran would show Draft here, even after that tab
+/// closed and this one took the queue over (the take had ended, so no pass looks at it).
+async fn show_placed_elsewhere(handle: RenderQueueHandle) {
+    let untracked: Vec<JobId> = handle.with_shared(|shared| {
+        shared
+            .queue
+            .as_ref()
+            .map(|queue| {
+                queue
+                    .entries()
+                    .iter()
+                    .flat_map(|entry| &entry.takes)
+                    // Attempts that were placed again: their shot shows the newer take.
+                    .filter(|take| !matches!(take.state, TakeState::Unreached { .. } | TakeState::Withdrawn))
+                    .filter(|take| !shared.submitting.contains(take.job.as_str()))
+                    .map(|take| take.job.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    let generation = handle.deps.generation;
+    for job in untracked {
+        if generation.job(job.as_str()).is_none() {
+            generation.follow_stored(job.as_str()).await;
+        }
+    }
 }
 
 /// The stored queue, what to cancel of entries whose shot or profile is gone, and a
@@ -141,6 +172,7 @@ async fn run(handle: RenderQueueHandle, project_id: ProjectId, epoch: u64) {
     for command in &pending {
         apply_command(handle, command);
     }
+    show_placed_elsewhere(handle).await;
     handle.bump();
     while handle.project_is(&project_id, epoch) {
         pass(handle, &project_id).await;

@@ -69,6 +69,7 @@ async fn submit(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
         extra_data,
         outputs_to_execute: accepted.outputs,
     };
+    sim.log_prompt(|log| log.accepted(&item.prompt_id, &item.prompt));
     sim.queue().push(item);
     sim.broadcast_status();
     sim.queue_changed.notify_one();

@@ -1,4 +1,4 @@
-//! `/sim/faults` and `/sim/requests` (only with `--faults`) and the middleware that applies
+//! `/sim/faults`, `/sim/requests` and `/sim/prompts` (only with `--faults`) and the middleware that applies
 //! HTTP-level faults and counts requests.
 
 use std::path::Path;
@@ -22,12 +22,19 @@ pub fn routes() -> Router<Arc<Sim>> {
     Router::new()
         .route("/sim/faults", get(show).post(inject).delete(reset))
         .route("/sim/requests", get(show_requests).delete(reset_requests))
+        .route("/sim/prompts", get(show_prompts))
 }
 
 /// `{"/queue": 3, "/history/<id>": 1, ...}`: requests per path (without `/api`) since the
 /// start or the last DELETE, so a test can see how often a client polls.
 async fn show_requests(State(sim): State<Arc<Sim>>) -> Json<Value> {
     Json(json!(sim.request_counts()))
+}
+
+/// `[{"prompt_id", "prompt", "accepted", "started"}, ...]`: every prompt queued since the
+/// start, in that order, restarts and history clears notwithstanding.
+async fn show_prompts(State(sim): State<Arc<Sim>>) -> Json<Value> {
+    Json(sim.prompt_log_json())
 }
 
 async fn reset_requests(State(sim): State<Arc<Sim>>) -> Json<Value> {

@@ -2,6 +2,9 @@
 //! seeded generator (the seed is printed, so the schedule of kinds and sizes can be
 //! replayed; the moments depend on the machine's pace). Exactly one server restarts,
 //! once a share of the prompts has finished, so the restart hits a run in full swing.
+//! Events on the page itself (reloads, a second tab, a foreign client clearing history)
+//! are drawn in page_events.rs from a generator of their own, so adding them left this
+//! schedule of server faults as it was for a given seed.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -11,6 +14,9 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 use shotline_e2e::Sim;
+
+use super::page::Page;
+use super::page_events::PageEvents;
 
 /// How often the injector looks at the clock and the run's progress.
 const TICK_MS: u64 = 100;
@@ -37,6 +43,10 @@ pub struct Restart {
 pub struct Injected {
     pub counts: BTreeMap<String, u32>,
     pub restart: Option<Restart>,
+    /// Histories cleared by a foreign client: which server, when (epoch ms).
+    pub clears: Vec<(String, u64)>,
+    /// When the page was reloaded (epoch ms).
+    pub reloads: Vec<u64>,
     /// Faults the server did not take (a request refused while it restarted, say).
     pub refused: Vec<String>,
 }
@@ -65,16 +75,17 @@ struct Pending {
 }
 
 pub struct Injector<'a> {
-    sims: &'a [Sim],
+    pub(super) sims: &'a [Sim],
     rng: SmallRng,
     prompts: usize,
     restart_after: usize,
-    injected: Injected,
+    pub(super) injected: Injected,
     pending: Vec<Pending>,
+    pub(super) page_events: PageEvents<'a>,
 }
 
 impl<'a> Injector<'a> {
-    pub fn new(sims: &'a [Sim], seed: u64, prompts: usize) -> Self {
+    pub fn new(sims: &'a [Sim], page: &'a Page<'a>, seed: u64, prompts: usize) -> Self {
         let mut rng = SmallRng::seed_from_u64(seed);
         let restart_after = prompts * rng.random_range(RESTART_AT_PER_MILLE) / 1000;
         Self {
@@ -84,6 +95,7 @@ impl<'a> Injector<'a> {
             restart_after,
             injected: Injected::default(),
             pending: Vec::new(),
+            page_events: PageEvents::new(page, seed, prompts),
         }
     }
 
@@ -93,6 +105,7 @@ impl<'a> Injector<'a> {
             "SOAK plan: one restart after {} of {} prompts finished; a fault every {}–{} ms",
             self.restart_after, self.prompts, GAP_MS.start, GAP_MS.end
         );
+        self.page_events.print_plan();
         let mut next = Instant::now() + self.gap();
         while !progress.stop.load(Ordering::Relaxed) {
             tokio::time::sleep(Duration::from_millis(TICK_MS)).await;
@@ -106,8 +119,10 @@ impl<'a> Injector<'a> {
                 self.one_fault().await;
                 next = Instant::now() + self.gap();
             }
+            self.page_event_if_due(progress).await;
         }
         self.clear_due(true).await;
+        self.page_events_end().await;
         self.injected
     }
 
@@ -131,7 +146,7 @@ impl<'a> Injector<'a> {
     }
 
     /// The servers that may take a fault now: not one that is restarting.
-    fn reachable(&self) -> Vec<usize> {
+    pub(super) fn reachable(&self) -> Vec<usize> {
         let quiet_until = self
             .injected
             .restart
@@ -203,7 +218,7 @@ impl<'a> Injector<'a> {
         }
     }
 
-    async fn send(&mut self, sim: usize, kind: &str, body: Value) {
+    pub(super) async fn send(&mut self, sim: usize, kind: &str, body: Value) {
         match self.sims[sim].set_faults(body).await {
             Ok(()) => *self.injected.counts.entry(kind.to_owned()).or_default() += 1,
             Err(error) => self.injected.refused.push(format!("{kind}: {error:#}")),

@@ -7,7 +7,11 @@
 //
 // Only real changes of the text count: a re-render writing the same words is no news
 // to the person looking. A progress % or queue position change is a change.
+//
+// A reload starts these records afresh (the soak reloads on purpose): each document has
+// its own `page` id, and the test keeps the records of earlier documents itself.
 (() => {
+  const page = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const CARD = "[role=group][aria-label^='Shot ']";
   const STATUS = ".job-state[role=status]";
   const FINAL = /^(Done|Failed|Cancelled|Lost)\b/;
@@ -112,10 +116,20 @@
         long_tasks: { ...tasks, total_ms: Math.round(tasks.total_ms), longest_ms: Math.round(tasks.longest_ms) },
       };
     },
-    // Everything, for the report at the end.
-    cards: () => {
+    // The cards that show no job now, with what they show.
+    without_job: () =>
+      [...document.querySelectorAll(CARD)]
+        .filter((card) => !cards.has(card.getAttribute("aria-label")))
+        .map((card) => ({ label: card.getAttribute("aria-label"), text: card.querySelector(STATUS)?.textContent.trim() ?? "" })),
+    // The records that changed at or after `since_ms` in document `since_page` (every
+    // record when this is another document), for the test to keep across reloads.
+    cards: (since_page, since_ms) => {
       const now = Date.now();
-      return [...cards.entries()].map(([label, seen]) => ({ label, now_ms: now, ...seen }));
+      const since = since_page === page ? since_ms : 0;
+      const changed = [...cards.entries()]
+        .filter(([, seen]) => seen.last_ms >= since)
+        .map(([label, seen]) => ({ label, now_ms: now, ...seen }));
+      return { page, now_ms: now, cards: changed };
     },
   };
 })();
