@@ -52,45 +52,19 @@ async fn a_reload_during_generate_all_of_six_shots_ends_all_six_done_with_no_fur
     let site = StaticSite::start().await?;
     let browser = Browser::desktop().await?;
     storyboard_of(&browser, &sim, &site, 6).await?;
-    let mut saves = Vec::new();
-    let save_title = "return document.querySelector('.save-state')?.title ?? '';";
-    saves.push(browser.client.execute(save_title, vec![]).await?);
-    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
-    saves.push(browser.client.execute(save_title, vec![]).await?);
     browser.click_button("Generate all").await?;
     browser
         .wait_for_text(&status_of(1), |t| t.starts_with("Running"))
         .await?;
-    saves.push(browser.client.execute(save_title, vec![]).await?);
-    eprintln!("saves before and after Generate all: {saves:?}");
     browser
         .wait_for_text(&format!("{QUEUE} .queue-tally"), |t| t.contains("waiting"))
         .await?;
-    let before = browser
-        .client
-        .execute(
-            "return [document.querySelector('.save-state')?.innerText, document.querySelector('.save-state')?.title, [...document.querySelectorAll('[role=alert]')].map(e => e.innerText).filter(t => t).join(' | ')];",
-            vec![],
-        )
+    // The project's own edits (shots, prompts, the takes just added) are in storage:
+    // what this test reloads in the middle of is the render queue's work, not a save.
+    browser
+        .wait_for_text(".save-state", |t| t == "All changes saved")
         .await?;
-    eprintln!("before the reload: {before}");
-    let stored = browser
-        .client
-        .execute_async(
-            r#"const done = arguments[arguments.length - 1];
-               const open = indexedDB.open("shotline");
-               open.onsuccess = () => {
-                 const db = open.result;
-                 const tx = db.transaction(["projects"], "readonly");
-                 const all = tx.objectStore("projects").getAll();
-                 all.onsuccess = () => done(all.result.map(r => r.part + ":" + (r.revision ?? "") ).join(","));
-                 all.onerror = () => done("read failed");
-               };
-               open.onerror = () => done("open failed");"#,
-            vec![],
-        )
-        .await?;
-    eprintln!("stored before the reload: {stored}");
+
     browser.client.refresh().await?;
     for n in 1..=6 {
         let ended = browser

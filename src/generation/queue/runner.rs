@@ -22,6 +22,9 @@ use crate::workflows::TakeRequest;
 
 /// How often the running tab looks at the queue's jobs and the servers' room.
 const PASS_MS: u32 = 500;
+/// How often the running tab looks whether a take ended between passes (cheap: one
+/// signal read per take on a server).
+const WAKE_CHECK_MS: u32 = 50;
 /// How often a following tab reads the stored queue (a change notice reads it at once).
 const FOLLOW_MS: u32 = 2_000;
 
@@ -176,7 +179,14 @@ async fn run(handle: RenderQueueHandle, project_id: ProjectId, epoch: u64) {
     handle.bump();
     while handle.project_is(&project_id, epoch) {
         pass(handle, &project_id).await;
-        TimeoutFuture::new(PASS_MS).await;
+        // Until the next pass is due, or at once when a take of the queue has ended: its
+        // place on the server is free now, not half a second from now.
+        for _ in 0..PASS_MS / WAKE_CHECK_MS {
+            TimeoutFuture::new(WAKE_CHECK_MS).await;
+            if a_take_ended(handle) {
+                break;
+            }
+        }
     }
     handle.with_shared(|shared| shared.runs_here = false);
 }
@@ -332,6 +342,22 @@ async fn submit(handle: RenderQueueHandle, placement: Placement) {
         }
     });
     handle.bump();
+}
+
+/// Whether a take the queue thinks is on a server has a job that has finished.
+fn a_take_ended(handle: RenderQueueHandle) -> bool {
+    let generation = handle.deps.generation;
+    handle.with_shared(|shared| {
+        shared.queue.as_ref().is_some_and(|queue| {
+            queue
+                .entries()
+                .iter()
+                .flat_map(|entry| &entry.takes)
+                .filter(|take| take.state.is_in_flight())
+                .filter_map(|take| generation.job(take.job.as_str()))
+                .any(|view| view.with_untracked(|view| view.state.is_terminal()))
+        })
+    })
 }
 
 /// Folds each take's job state into the queue. A take recorded as submitting whose job
