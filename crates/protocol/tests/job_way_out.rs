@@ -130,6 +130,20 @@ fn history_cleared_after_the_end_ends_lost_after_a_bounded_number_of_looks() {
 }
 
 #[test]
+fn history_gone_after_the_end_at_a_reconnect_is_lost_as_cleared_not_as_a_restart() {
+    // The soak's two mislabelled shots: the socket reconnected (a restart suspicion) while
+    // the run's history was cleared by another client after the run had ended.
+    let mut job = running_job();
+    feed(&mut job, "execution_success", json!({"prompt_id": ID}));
+    for look in 1..EMPTY_HISTORY_LOOKS_BEFORE_LOST {
+        reconcile_job(&mut job, &queue(&[], &[]), None, true);
+        assert!(!job.is_terminal(), "look {look}: judged at once");
+    }
+    reconcile_job(&mut job, &queue(&[], &[]), None, true);
+    assert_eq!(job.state(), &lost(LostReason::HistoryCleared));
+}
+
+#[test]
 fn history_cleared_after_a_failed_run_is_lost_too() {
     let mut job = running_job();
     feed(

@@ -95,14 +95,17 @@ pub fn reconcile_job(
         }
         return Effect::None;
     }
+    // The run was seen to end and its history is gone: that is the fact, whatever took
+    // the history (a clear by another client, or a restart). A restart suspicion alone
+    // (every socket reconnect raises one) must not name a restart the server never had.
+    if job.run_ended {
+        return history_still_empty(job);
+    }
     if server_restarted {
         job.state = JobState::Lost {
             reason: LostReason::ServerRestarted,
         };
         return Effect::None;
-    }
-    if job.run_ended {
-        return history_still_empty(job);
     }
     job.missing_reconciles += 1;
     if job.missing_reconciles >= MISSING_RECONCILES_BEFORE_LOST {
