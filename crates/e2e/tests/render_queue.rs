@@ -321,3 +321,46 @@ async fn closing_the_tab_that_runs_generate_all_leaves_the_queue_to_the_other_ta
     sim.stop().await;
     Ok(())
 }
+
+#[tokio::test]
+async fn on_a_phone_the_render_queue_fits_the_screen_and_its_controls_work() -> anyhow::Result<()> {
+    let sim = Sim::start(&["--enable-cors-header", "--fake-models", "--step-ms", "300"]).await?;
+    let site = StaticSite::start().await?;
+    let browser = Browser::phone().await?;
+    storyboard_of(&browser, &sim, &site, 3).await?;
+    browser.click_button("Generate all").await?;
+    browser
+        .wait_for_text(&format!("{QUEUE} .queue-tally"), |t| t.starts_with("1 waiting"))
+        .await?;
+    let overflow = browser
+        .client
+        .execute(
+            "const r = document.querySelector(arguments[0]).getBoundingClientRect(); \
+             return [r.left, r.right, document.documentElement.clientWidth, document.documentElement.scrollWidth];",
+            vec![serde_json::json!(QUEUE)],
+        )
+        .await?;
+    let [left, right, width, scroll] = [0, 1, 2, 3].map(|at| overflow[at].as_f64().unwrap_or(f64::NAN));
+    assert!(
+        left >= 0.0 && right <= width && scroll <= width,
+        "the region and the page fit the phone's width: {overflow}"
+    );
+    browser.screenshot_at(QUEUE, "render-queue-phone").await?;
+    browser
+        .click_button_in(&format!("{QUEUE} li[aria-label='Queued shot 3']"), "Remove")
+        .await?;
+    for n in 1..=2 {
+        browser
+            .wait_for_text(&status_of(n), |t| t.starts_with("Done"))
+            .await?;
+    }
+    let summary = browser
+        .wait_for_text(&format!("{QUEUE} .queue-summary p"), |t| t.contains("done"))
+        .await?;
+    assert_eq!(summary, "Finished: 2 done · 0 failed · 0 cancelled · 0 lost");
+    let third = browser.wait_for_text(&status_of(3), |t| !t.is_empty()).await?;
+    assert_eq!(third, "Draft", "the removed shot was never sent");
+    browser.close().await?;
+    sim.stop().await;
+    Ok(())
+}
