@@ -31,6 +31,25 @@ async fn storyboard_of(browser: &Browser, sim: &Sim, site: &StaticSite, shots: u
     Ok(())
 }
 
+/// Waits for the queue's summary and checks that `done` shots ended Done, none otherwise,
+/// and that the server ran exactly `done` prompts: none twice, none that was not asked.
+async fn expect_all_done_once(browser: &Browser, sim: &Sim, done: usize) -> anyhow::Result<()> {
+    let summary = browser
+        .wait_for_text(&format!("{QUEUE} .queue-summary p"), |t| t.contains("done"))
+        .await?;
+    assert_eq!(
+        summary,
+        format!("Finished: {done} done · 0 failed · 0 cancelled · 0 lost")
+    );
+    let runs = sim.get_json("/history").await?;
+    assert_eq!(
+        runs.as_object().map(|runs| runs.len()),
+        Some(done),
+        "every shot ran once, none twice: {runs}"
+    );
+    Ok(())
+}
+
 /// The KSampler seeds of every prompt the server ran, in no particular order.
 async fn seeds_run(sim: &Sim) -> anyhow::Result<Vec<String>> {
     let history = sim.get_json("/history").await?;
@@ -99,16 +118,7 @@ async fn a_reload_during_generate_all_of_six_shots_ends_all_six_done_with_no_fur
         let ended = ended?;
         assert!(ended.starts_with("Done"), "shot {n} ended {ended:?}");
     }
-    let summary = browser
-        .wait_for_text(&format!("{QUEUE} .queue-summary p"), |t| t.contains("done"))
-        .await?;
-    assert_eq!(summary, "Finished: 6 done · 0 failed · 0 cancelled · 0 lost");
-    let runs = sim.get_json("/history").await?;
-    assert_eq!(
-        runs.as_object().map(|runs| runs.len()),
-        Some(6),
-        "every shot ran once, none twice: {runs}"
-    );
+    expect_all_done_once(&browser, &sim, 6).await?;
     browser.screenshot("render-queue-done").await?;
     browser.close().await?;
     sim.stop().await;
@@ -143,16 +153,7 @@ async fn a_second_tab_opened_during_generate_all_shows_the_shots_the_first_tab_r
     }
     browser.client.close_window().await?;
     browser.client.switch_to_window(first).await?;
-    let summary = browser
-        .wait_for_text(&format!("{QUEUE} .queue-summary p"), |t| t.contains("done"))
-        .await?;
-    assert_eq!(summary, "Finished: 4 done · 0 failed · 0 cancelled · 0 lost");
-    let runs = sim.get_json("/history").await?;
-    assert_eq!(
-        runs.as_object().map(|runs| runs.len()),
-        Some(4),
-        "each shot ran once: {runs}"
-    );
+    expect_all_done_once(&browser, &sim, 4).await?;
     browser.close().await?;
     sim.stop().await;
     Ok(())
@@ -247,13 +248,7 @@ async fn takes_3_makes_three_takes_of_the_shot_each_with_its_own_seed() -> anyho
     browser
         .wait_for_text(&format!("{} .take-count", shot_card(1)), |t| t == "Take 3 of 3")
         .await?;
-    browser
-        .wait_for_text(&format!("{QUEUE} .queue-summary p"), |t| t.contains("done"))
-        .await?;
-    let summary = browser
-        .wait_for_text(&format!("{QUEUE} .queue-summary p"), |t| t.contains("done"))
-        .await?;
-    assert_eq!(summary, "Finished: 3 done · 0 failed · 0 cancelled · 0 lost");
+    expect_all_done_once(&browser, &sim, 3).await?;
     let mut seeds = seeds_run(&sim).await?;
     assert_eq!(seeds.len(), 3, "three prompts ran: {seeds:?}");
     seeds.sort();
@@ -307,16 +302,7 @@ async fn closing_the_tab_that_runs_generate_all_leaves_the_queue_to_the_other_ta
             .await?;
         assert!(ended.starts_with("Done"), "shot {n} ended {ended:?}");
     }
-    let summary = browser
-        .wait_for_text(&format!("{QUEUE} .queue-summary p"), |t| t.contains("done"))
-        .await?;
-    assert_eq!(summary, "Finished: 4 done · 0 failed · 0 cancelled · 0 lost");
-    let runs = sim.get_json("/history").await?;
-    assert_eq!(
-        runs.as_object().map(|runs| runs.len()),
-        Some(4),
-        "the tab that took over sent only what was left: {runs}"
-    );
+    expect_all_done_once(&browser, &sim, 4).await?;
     browser.close().await?;
     sim.stop().await;
     Ok(())
@@ -354,10 +340,7 @@ async fn on_a_phone_the_render_queue_fits_the_screen_and_its_controls_work() -> 
             .wait_for_text(&status_of(n), |t| t.starts_with("Done"))
             .await?;
     }
-    let summary = browser
-        .wait_for_text(&format!("{QUEUE} .queue-summary p"), |t| t.contains("done"))
-        .await?;
-    assert_eq!(summary, "Finished: 2 done · 0 failed · 0 cancelled · 0 lost");
+    expect_all_done_once(&browser, &sim, 2).await?;
     let third = browser.wait_for_text(&status_of(3), |t| !t.is_empty()).await?;
     assert_eq!(third, "Draft", "the removed shot was never sent");
     browser.close().await?;

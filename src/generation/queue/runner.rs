@@ -88,22 +88,9 @@ async fn refresh(handle: RenderQueueHandle, project_id: &ProjectId) {
 /// without this, a shot the other tab ran would show Draft here, even after that tab
 /// closed and this one took the queue over (the take had ended, so no pass looks at it).
 async fn show_placed_elsewhere(handle: RenderQueueHandle) {
-    let untracked: Vec<JobId> = handle.with_shared(|shared| {
-        shared
-            .queue
-            .as_ref()
-            .map(|queue| {
-                queue
-                    .entries()
-                    .iter()
-                    .flat_map(|entry| &entry.takes)
-                    // Attempts that were placed again: their shot shows the newer take.
-                    .filter(|take| !matches!(take.state, TakeState::Unreached { .. } | TakeState::Withdrawn))
-                    .filter(|take| !shared.submitting.contains(take.job.as_str()))
-                    .map(|take| take.job.clone())
-                    .collect()
-            })
-            .unwrap_or_default()
+    // Attempts that were placed again: their shot shows the newer take.
+    let untracked = takes_not_being_sent(handle, |state| {
+        !matches!(state, TakeState::Unreached { .. } | TakeState::Withdrawn)
     });
     let generation = handle.deps.generation;
     for job in untracked {
@@ -344,6 +331,24 @@ async fn submit(handle: RenderQueueHandle, placement: Placement) {
     handle.bump();
 }
 
+/// The job ids of the queue's takes in a state `keep` accepts, but for those this page is
+/// submitting right now (their job may not exist yet).
+fn takes_not_being_sent(handle: RenderQueueHandle, keep: impl Fn(&TakeState) -> bool) -> Vec<JobId> {
+    handle.with_shared(|shared| {
+        let Some(queue) = shared.queue.as_ref() else {
+            return Vec::new();
+        };
+        queue
+            .entries()
+            .iter()
+            .flat_map(|entry| &entry.takes)
+            .filter(|take| keep(&take.state))
+            .filter(|take| !shared.submitting.contains(take.job.as_str()))
+            .map(|take| take.job.clone())
+            .collect()
+    })
+}
+
 /// Whether a take the queue thinks is on a server has a job that has finished.
 fn a_take_ended(handle: RenderQueueHandle) -> bool {
     let generation = handle.deps.generation;
@@ -364,22 +369,7 @@ fn a_take_ended(handle: RenderQueueHandle) -> bool {
 /// this page neither follows nor is sending is looked up in storage (another tab's, or
 /// this page's before a reload); not stored means its POST was never sent.
 async fn follow_jobs(handle: RenderQueueHandle) {
-    let in_flight: Vec<JobId> = handle.with_shared(|shared| {
-        shared
-            .queue
-            .as_ref()
-            .map(|queue| {
-                queue
-                    .entries()
-                    .iter()
-                    .flat_map(|entry| &entry.takes)
-                    .filter(|take| take.state.is_in_flight())
-                    .filter(|take| !shared.submitting.contains(take.job.as_str()))
-                    .map(|take| take.job.clone())
-                    .collect()
-            })
-            .unwrap_or_default()
-    });
+    let in_flight = takes_not_being_sent(handle, TakeState::is_in_flight);
     let generation = handle.deps.generation;
     for job in in_flight {
         let report = match generation.job(job.as_str()) {
