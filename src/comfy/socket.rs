@@ -46,8 +46,11 @@ pub const CLOSE_WAIT_MAX_MS: u32 = 3_000;
 #[derive(Debug, Clone, PartialEq)]
 pub enum SocketEvent {
     /// Open and greeted; `reconnected` is false only for the first open of this hub.
+    /// `after_refusals`: the server refused at least one attempt before this one (it was
+    /// down in between, as during a restart), not just a socket that dropped and reopened.
     Opened {
         reconnected: bool,
+        after_refusals: bool,
     },
     Message(ServerMessage),
     /// A preview frame; `prompt_id` only with metadata (type 4).
@@ -250,19 +253,27 @@ fn replace_retired(weak: &Weak<RefCell<Hub>>) {
 
 fn on_open(weak: &Weak<RefCell<Hub>>) {
     let Some(hub_rc) = weak.upgrade() else { return };
-    let reconnected = {
+    let (reconnected, after_refusals) = {
         let mut hub = hub_rc.borrow_mut();
         // feature_flags count only as the first message after connect (trace j).
         if let Some(socket) = &hub.socket {
             let _ = socket.send_with_str(FEATURE_FLAGS_HELLO);
         }
+        // One close schedules one attempt; more than one means attempts were refused.
+        let after_refusals = hub.failed_attempts > 1;
         hub.failed_attempts = 0;
         hub.opened_ms = now_ms();
         hub.last_message_ms = now_ms();
-        std::mem::replace(&mut hub.opened_before, true)
+        (std::mem::replace(&mut hub.opened_before, true), after_refusals)
     };
     set_health(&hub_rc, SocketHealth::Open);
-    emit(&hub_rc, SocketEvent::Opened { reconnected });
+    emit(
+        &hub_rc,
+        SocketEvent::Opened {
+            reconnected,
+            after_refusals,
+        },
+    );
 }
 
 fn on_message(weak: &Weak<RefCell<Hub>>, event: MessageEvent) {

@@ -208,8 +208,14 @@ pub(super) fn note_contact(engine: &EngineRef, server_key: &str) {
 
 fn on_socket_event(engine: &EngineRef, server_key: &str, event: SocketEvent) {
     match event {
-        SocketEvent::Opened { reconnected } => {
-            if reconnected {
+        SocketEvent::Opened {
+            reconnected,
+            after_refusals,
+        } => {
+            // A socket that dropped and reopened at once says nothing of a restart (the
+            // soak's drops made running shots Lost "to a restart"); one the server refused
+            // for a while may well be a restart. The reconcile asks either way.
+            if reconnected && after_refusals {
                 suspect_restart(engine, server_key);
             }
             if let Some(link) = engine.borrow_mut().servers.get_mut(server_key) {
