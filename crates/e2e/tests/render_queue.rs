@@ -139,6 +139,10 @@ async fn a_second_tab_opened_during_generate_all_shows_the_shots_the_first_tab_r
     browser
         .wait_for_text(&status_of(1), |t| t.starts_with("Running"))
         .await?;
+    // The second tab opens what is stored: the storyboard's shots must be saved first.
+    browser
+        .wait_for_text(".save-state", |t| t == "All changes saved")
+        .await?;
     let second = browser.client.new_window(false).await?.handle;
     browser.client.switch_to_window(second).await?;
     browser.client.goto(&site.url()).await?;
