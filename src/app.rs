@@ -16,7 +16,7 @@ use crate::components::workflow::WorkflowPanel;
 use crate::generation::queue::provide_render_queue;
 use crate::generation::{provide_generation_in_tab, provide_pool};
 use crate::project::provide_project_data;
-use crate::servers::{provide_servers, use_servers};
+use crate::servers::provide_servers;
 use crate::storage::{DB_NAME, Storage, StorageError, settings};
 use crate::tabs::TabIdentity;
 use crate::workflows::provide_workflows;
@@ -61,15 +61,8 @@ fn Workspace(storage: Result<Storage, StorageError>, tab: TabIdentity) -> impl I
         provide_context(*storage);
     }
     let workflows = provide_workflows();
-    let pool = provide_pool(data, generation, workflows);
-    provide_render_queue(
-        data,
-        generation,
-        workflows,
-        pool,
-        use_servers(),
-        storage.clone().ok(),
-    );
+    provide_pool(data, generation, workflows);
+    provide_render_queue();
     provide_clock();
     // Takes of earlier visits come back with the project that owns them.
     Effect::new(move |_| {

@@ -75,6 +75,16 @@ fn reloaded(storage: Storage) -> (Owner, Generation) {
     (owner, generation)
 }
 
+/// The page reloaded with `job` stored as it was: a new engine over the same storage,
+/// once it follows the job again.
+async fn reload_with(storage: Storage, prompt: &ApiPrompt, job: Job) -> (Owner, Generation) {
+    let id = job.prompt_id().to_owned();
+    storage.put_job(&stored(&id, prompt, job)).await.unwrap();
+    let (owner, generation) = reloaded(storage);
+    wait_tracked(&generation, &id).await;
+    (owner, generation)
+}
+
 async fn wait_tracked(generation: &Generation, prompt_id: &str) {
     wait_for("the stored job to be followed again", || {
         generation.job(prompt_id).map(|_| ())
@@ -88,13 +98,8 @@ async fn a_reload_during_the_post_that_reached_comfyui_ends_done() {
     let storage = fresh_storage().await;
     let prompt = still_image();
     let id = uuid::Uuid::new_v4().to_string();
-    storage
-        .put_job(&stored(&id, &prompt, Job::new(&id, &prompt)))
-        .await
-        .unwrap();
     post_directly(&id, &prompt).await;
-    let (_owner, generation) = reloaded(storage);
-    wait_tracked(&generation, &id).await;
+    let (_owner, generation) = reload_with(storage, &prompt, Job::new(&id, &prompt)).await;
     let done = wait_for_done(&generation, &id).await;
     assert_eq!(done.outputs.len(), 1, "its image is shown");
 }
@@ -105,12 +110,7 @@ async fn a_reload_during_the_post_that_never_reached_comfyui_ends_lost_with_its_
     let storage = fresh_storage().await;
     let prompt = still_image();
     let id = uuid::Uuid::new_v4().to_string();
-    storage
-        .put_job(&stored(&id, &prompt, Job::new(&id, &prompt)))
-        .await
-        .unwrap();
-    let (_owner, generation) = reloaded(storage);
-    wait_tracked(&generation, &id).await;
+    let (_owner, generation) = reload_with(storage, &prompt, Job::new(&id, &prompt)).await;
     let ended = wait_for_end(&generation, &id).await;
     assert_eq!(
         ended.state,
@@ -129,12 +129,7 @@ async fn cancel_of_a_submission_cut_off_by_a_reload_ends_cancelled() {
     let storage = fresh_storage().await;
     let prompt = still_image();
     let id = uuid::Uuid::new_v4().to_string();
-    storage
-        .put_job(&stored(&id, &prompt, Job::new(&id, &prompt)))
-        .await
-        .unwrap();
-    let (_owner, generation) = reloaded(storage);
-    wait_tracked(&generation, &id).await;
+    let (_owner, generation) = reload_with(storage, &prompt, Job::new(&id, &prompt)).await;
     assert_eq!(view(&generation, &id).state, JobState::Submitting);
     generation.cancel(&id);
     let ended = wait_for_end(&generation, &id).await;
@@ -166,9 +161,7 @@ async fn outputs_being_fetched_at_a_reload_are_fetched_again_and_the_job_ends_do
         job.state(),
         JobState::FetchingOutputs { outputs: Some(_) }
     ));
-    storage.put_job(&stored(&id, &prompt, job)).await.unwrap();
-    let (_owner, generation) = reloaded(storage);
-    wait_tracked(&generation, &id).await;
+    let (_owner, generation) = reload_with(storage, &prompt, job).await;
     let done = wait_for_done(&generation, &id).await;
     assert_eq!(done.outputs.len(), 1);
     assert!(done.outputs[0].data_url.starts_with("data:image/png;base64,"));
@@ -222,14 +215,8 @@ async fn history_cleared_before_it_was_read_ends_lost_within_thirty_seconds() {
 #[wasm_bindgen_test]
 async fn history_that_keeps_answering_an_error_fails_the_shot_saying_what_it_answered() {
     fresh_sim().await;
-    set_faults(serde_json::json!({"http": {"path": "/history", "status": 404, "times": 1000}})).await;
-    let (_owner, generation) = engine();
-    let id = submit(&generation, still_image());
-    let ended = wait_for_end(&generation, &id).await;
-    clear_faults().await;
-    let JobState::Failed { kind, message, .. } = &ended.state else {
-        panic!("expected Failed, got {:?}", ended.state);
-    };
-    assert_eq!(*kind, FailureKind::VerdictUnreadable);
+    let (kind, message) =
+        failure_under(serde_json::json!({"http": {"path": "/history", "status": 404, "times": 1000}})).await;
+    assert_eq!(kind, FailureKind::VerdictUnreadable);
     assert!(message.contains("404"), "says what history answered: {message}");
 }

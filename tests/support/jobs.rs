@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 use shotline::generation::{Generation, JobView, ShotRequest, provide_generation};
 use shotline_protocol::JobState;
+use shotline_protocol::job::FailureKind;
 
-use super::{sim_url, wait_for};
+use super::{clear_faults, set_faults, sim_url, still_image, wait_for};
 
 /// An engine in its own reactive owner, without storage (jobs live in memory).
 pub fn engine() -> (Owner, Generation) {
@@ -55,4 +56,18 @@ pub async fn wait_until_running(generation: &Generation, prompt_id: &str) {
         matches!(view(generation, prompt_id).state, JobState::Running(_)).then_some(())
     })
     .await;
+}
+
+/// Runs the still image with `faults` on and returns how it failed (failing the test if it
+/// did not); the faults are off again afterwards.
+pub async fn failure_under(faults: serde_json::Value) -> (FailureKind, String) {
+    set_faults(faults).await;
+    let (_owner, generation) = engine();
+    let id = submit(&generation, still_image());
+    let ended = wait_for_end(&generation, &id).await;
+    clear_faults().await;
+    let JobState::Failed { kind, message, .. } = ended.state else {
+        panic!("expected Failed, got {:?}", ended.state);
+    };
+    (kind, message)
 }

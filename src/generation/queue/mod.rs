@@ -22,11 +22,11 @@ use shotline_model::project::{ProjectId, SceneId, ShotId};
 use shotline_model::render_queue::{EntryId, QueueServer, RenderQueue, Scope};
 use wasm_bindgen_futures::spawn_local;
 
-use super::{Generation, Pool};
-use crate::project::ProjectData;
-use crate::servers::Connection;
+use super::{Generation, Pool, use_generation, use_pool};
+use crate::project::{ProjectData, use_project_data};
+use crate::servers::{Connection, use_servers};
 use crate::storage::Storage;
-use crate::workflows::Workflows;
+use crate::workflows::{Workflows, use_workflows};
 pub use channel::Command;
 pub use view::{EntryLine, QueueView};
 
@@ -73,26 +73,22 @@ pub struct RenderQueueHandle {
     deps: Deps,
 }
 
-/// Installs the render queue of the open project (after generation, workflows and pool).
-pub fn provide_render_queue(
-    data: ProjectData,
-    generation: Generation,
-    workflows: Workflows,
-    pool: Pool,
-    servers: Connection,
-    storage: Option<Storage>,
-) -> RenderQueueHandle {
+/// Installs the render queue of the open project, over the handles already provided
+/// (project data, generation, workflows, pool, servers, and the database when open).
+pub fn provide_render_queue() -> RenderQueueHandle {
+    let deps = Deps {
+        data: use_project_data(),
+        generation: use_generation(),
+        workflows: use_workflows(),
+        pool: use_pool(),
+        servers: use_servers(),
+        storage: use_context::<Storage>(),
+    };
+    let data = deps.data;
     let handle = RenderQueueHandle {
         shared: StoredValue::new_local(Rc::new(RefCell::new(Shared::default()))),
         changed: RwSignal::new(0),
-        deps: Deps {
-            data,
-            generation,
-            workflows,
-            pool,
-            servers,
-            storage,
-        },
+        deps,
     };
     channel::listen(handle);
     // Only a change of project restarts the runner, not every edit of this one.

@@ -4,7 +4,7 @@
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
-use shotline_model::project::{JobId, ProfileId, Project, ProjectId};
+use shotline_model::project::{JobId, ProfileId, ProjectId};
 use shotline_model::render_queue::{
     EntryId, Placement, QueueServer, RenderQueue, ServerJob, TakeEnd, TakeReport, TakeState,
 };
@@ -66,13 +66,7 @@ pub(super) fn refresh_soon(handle: RenderQueueHandle) {
 
 /// Reads the stored queue for display (a following tab).
 async fn refresh(handle: RenderQueueHandle, project_id: &ProjectId) {
-    let Some(project) = handle.deps.data.with_project_untracked() else {
-        return;
-    };
-    if &project.id != project_id {
-        return;
-    }
-    let Some((queue, _, _)) = load(handle, &project).await else {
+    let Some((queue, _, _)) = load(handle, project_id).await else {
         return;
     };
     if handle.with_shared(|shared| shared.runs_here) {
@@ -102,16 +96,25 @@ async fn show_placed_elsewhere(handle: RenderQueueHandle) {
 
 /// The stored queue, what to cancel of entries whose shot or profile is gone, and a
 /// sentence when something could not be read or left the queue.
+/// `None` too when another project was opened meanwhile. The project is read once the
+/// records are in, borrowed, never copied.
 async fn load(
     handle: RenderQueueHandle,
-    project: &Project,
+    project_id: &ProjectId,
 ) -> Option<(RenderQueue, Vec<ServerJob>, Option<String>)> {
     let Some(storage) = handle.deps.storage else {
-        return Some((RenderQueue::new(project.id.clone()), Vec::new(), None));
+        return Some((RenderQueue::new(project_id.clone()), Vec::new(), None));
     };
-    match storage.queue_records(project.id.as_str()).await {
+    match storage.queue_records(project_id.as_str()).await {
         Ok((records, settings)) => {
-            let (queue, report) = RenderQueue::load(project, &records, settings.as_ref());
+            let (queue, report) = handle
+                .deps
+                .data
+                .read_untracked(|project| {
+                    (&project.id == project_id)
+                        .then(|| RenderQueue::load(project, &records, settings.as_ref()))
+                })
+                .flatten()?;
             let mut said = Vec::new();
             if report.skipped > 0 {
                 said.push(format!(
@@ -140,10 +143,7 @@ async fn run(handle: RenderQueueHandle, project_id: ProjectId, epoch: u64) {
     if !handle.project_is(&project_id, epoch) {
         return;
     }
-    let Some(project) = handle.deps.data.with_project_untracked() else {
-        return;
-    };
-    let Some((queue, gone, notice)) = load(handle, &project).await else {
+    let Some((queue, gone, notice)) = load(handle, &project_id).await else {
         return;
     };
     if !handle.project_is(&project_id, epoch) {
@@ -232,13 +232,14 @@ fn cancel(handle: RenderQueueHandle, jobs: &[ServerJob]) {
 
 /// One pass of the running tab.
 async fn pass(handle: RenderQueueHandle, project_id: &ProjectId) {
-    let Some(project) = handle.deps.data.with_project_untracked() else {
+    // Borrowed, not copied: a pass runs twice a second over what may be a long project.
+    let pruned = handle.deps.data.read_untracked(|project| {
+        (&project.id == project_id)
+            .then(|| handle.with_shared(|shared| shared.queue.as_mut().map(|queue| queue.prune(project))))
+    });
+    let Some(pruned) = pruned.flatten() else {
         return;
     };
-    if &project.id != project_id {
-        return;
-    }
-    let pruned = handle.with_shared(|shared| shared.queue.as_mut().map(|queue| queue.prune(&project)));
     if let Some(pruned) = pruned {
         cancel(handle, &pruned.cancel);
         if !pruned.removed.is_empty() {
